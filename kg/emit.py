@@ -1,0 +1,213 @@
+"""RDF for one report: its division, sections, facts and figures, each with provenance.
+
+The section a mention stands in decides the predicate: in the next-year plan a
+mechanism or campaign is only *planned* (``fz:plans``); in the shortcomings it
+is not claimed as done at all; elsewhere a mechanism is ``fz:implements`` and
+a campaign ``fz:participatesIn``.  Every such triple, every
+``fz:parentDivision`` and every measurement is backed by evidence written as an
+``rdf:Statement`` with ``prov:wasDerivedFrom``, ``fz:quote`` (the sentence as
+written in the source) and ``fz:charStart``/``fz:charEnd`` (offsets of the
+mention in the decoded source text).
+"""
+from __future__ import annotations
+
+from typing import Iterable, Iterator
+
+from rdflib import BNode, Literal, Namespace, URIRef
+from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
+
+from kg import iri
+from kg.link import GAZETTEER_SOURCE, Attribution, ParentLink, Place, Span
+from kg.model import Concept, Document, Mention
+
+FZ = Namespace(iri.ONT)
+Triple = tuple[URIRef | BNode, URIRef, URIRef | Literal | BNode]
+
+SCHEME_CLASS = {"mechanism": FZ.Mechanism, "campaign": FZ.Campaign, "indicator": FZ.Indicator}
+SCHEME_IRI = {k: URIRef(f"{iri.ID}scheme/{k}s") for k in SCHEME_CLASS}
+SECTION_TYPES = {"Achievements", "Shortcomings", "ResponsibilityPerformance", "NextYearPlan"}
+
+
+def zh(text: str) -> Literal:
+    return Literal(text, lang="zh")
+
+
+def predicate_for(kind: str, section_type: str | None) -> URIRef | None:
+    """Which fact a mention states, given the section it stands in.
+
+    >>> predicate_for("mechanism", "NextYearPlan") == FZ.plans
+    True
+    >>> predicate_for("campaign", "Shortcomings") is None
+    True
+    """
+    if section_type == "NextYearPlan":
+        return FZ.plans
+    if section_type == "Shortcomings":
+        return None
+    return {"mechanism": FZ.implements, "campaign": FZ.participatesIn}.get(kind)
+
+
+def report_triples(doc: Document, who: Attribution, mentions: Iterable[Mention]) -> Iterator[Triple]:
+    src = doc.source
+    report = URIRef(iri.report(src.sha256))
+    division = URIRef(who.division.iri)
+
+    yield report, RDF.type, FZ.Report
+    yield report, RDFS.label, zh(doc.title or src.name)
+    yield report, FZ.sourceFile, Literal(src.name)
+    yield report, FZ.sha256, Literal(src.sha256)
+    yield report, FZ.encoding, Literal(src.encoding)
+    yield report, FZ.division, division
+    if doc.title:
+        yield report, FZ.title, Literal(doc.title, lang="zh")
+    if doc.year is not None:
+        yield report, FZ.year, Literal(doc.year, datatype=XSD.integer)
+    for key, value in src.metadata:
+        yield report, FZ[key], Literal(value)
+
+    yield from _place(who.division)
+    if who.mention:
+        yield from _statement(doc, report, division, FZ.division, report, who.mention, "link", reverse=True)
+    for link in who.parents:
+        yield from _parent(doc, report, link)
+    for candidate in who.candidates:
+        yield from _place(candidate)
+        yield division, FZ.candidateParent, URIRef(candidate.iri)
+
+    section_iris = {}
+    for s in doc.sections:
+        node = URIRef(iri.section(src.sha256, s.index))
+        section_iris[s.index] = node
+        start, end = doc.source_span(s.start, s.end)
+        yield report, FZ.hasSection, node
+        yield node, RDF.type, FZ.Section
+        yield node, RDFS.label, zh(s.heading or ("前言" if s.level == 0 else s.number))
+        yield node, FZ.sectionLevel, Literal(s.level, datatype=XSD.integer)
+        if s.number:
+            yield node, FZ.sectionNumber, Literal(s.number)
+        if s.heading:
+            yield node, FZ.sectionHeading, zh(s.heading)
+        if s.type in SECTION_TYPES:
+            yield node, FZ.sectionType, FZ[s.type]
+        if s.parent is not None:
+            yield node, FZ.partOf, URIRef(iri.section(src.sha256, s.parent))
+        yield node, FZ.charStart, Literal(start, datatype=XSD.integer)
+        yield node, FZ.charEnd, Literal(end, datatype=XSD.integer)
+
+    emitted_concepts: set[str] = set()
+    for m in mentions:
+        if m.concept is not None and m.concept.iri not in emitted_concepts and (m.concept.discovered or m.kind == "measurement"):
+            emitted_concepts.add(m.concept.iri)
+            yield from _concept(m.concept)
+        if m.kind == "measurement":
+            yield from _measurement(doc, report, division, m)
+            continue
+        if m.concept is None:
+            continue
+        pred = predicate_for(m.kind, doc.section_type_at(m.start))
+        if pred is None:
+            continue
+        obj = URIRef(m.concept.iri)
+        yield division, pred, obj
+        yield from _statement(doc, report, division, pred, obj, Span(m.start, m.end), m.extractor)
+
+
+def _place(p: Place) -> Iterator[Triple]:
+    node = URIRef(p.iri)
+    yield node, RDF.type, FZ[p.rdf_class]
+    yield node, RDFS.label, zh(p.name)
+    if p.code:
+        yield node, FZ.divisionCode, Literal(p.code)
+    if p.kind:
+        yield node, FZ.divisionKind, Literal(p.kind)
+
+
+def _parent(doc: Document, report: URIRef, link: ParentLink) -> Iterator[Triple]:
+    child, parent = URIRef(link.child.iri), URIRef(link.parent.iri)
+    yield from _place(link.child)
+    yield from _place(link.parent)
+    yield child, FZ.parentDivision, parent
+    if link.evidence is not None:
+        yield from _statement(doc, report, child, FZ.parentDivision, parent, link.evidence, "link",
+                              also_from=GAZETTEER_SOURCE if link.by_gazetteer else None)
+    else:
+        # The gazetteer alone states it: evidence is the official record, not a sentence.
+        node = URIRef(iri.statement("gazetteer", link.child.iri, link.parent.iri))
+        yield node, RDF.type, RDF.Statement
+        yield node, RDF.subject, child
+        yield node, RDF.predicate, FZ.parentDivision
+        yield node, RDF.object, parent
+        yield node, PROV.wasDerivedFrom, URIRef(GAZETTEER_SOURCE)
+        yield node, FZ.quote, zh(f"{link.child.code} {link.child.name} → {link.parent.code} {link.parent.name}")
+
+
+def _statement(doc, report, subject, predicate, obj, span: Span, extractor: str,
+               also_from: str | None = None, reverse: bool = False) -> Iterator[Triple]:
+    start, end = doc.source_span(span.start, span.end)
+    node = URIRef(iri.statement(report, subject, predicate, obj, start, end))
+    yield node, RDF.type, RDF.Statement
+    if reverse:  # the report names its division: report fz:division division
+        yield node, RDF.subject, report
+        yield node, RDF.object, subject
+    else:
+        yield node, RDF.subject, subject
+        yield node, RDF.object, obj
+    yield node, RDF.predicate, predicate
+    yield node, PROV.wasDerivedFrom, report
+    if also_from:
+        yield node, PROV.wasDerivedFrom, URIRef(also_from)
+    yield node, FZ.quote, Literal(_quote(doc, span))
+    yield node, FZ.charStart, Literal(start, datatype=XSD.integer)
+    yield node, FZ.charEnd, Literal(end, datatype=XSD.integer)
+    yield node, FZ.extractor, Literal(extractor)
+
+
+def _quote(doc: Document, span: Span) -> str:
+    """The sentence holding the span, as written in the source."""
+    sentence = doc.sentence_at(span.start)
+    if sentence is not None and sentence.end >= span.end:
+        return doc.source_slice(sentence.start, sentence.end).strip()
+    text = doc.text
+    left = max(text.rfind("\n", 0, span.start), text.rfind("。", 0, span.start)) + 1
+    right = min([p for p in (text.find("\n", span.end), text.find("。", span.end)) if p >= 0] or [len(text)])
+    return doc.source_slice(left, min(right + 1, len(text))).strip()
+
+
+def _concept(c: Concept) -> Iterator[Triple]:
+    node = URIRef(c.iri)
+    yield node, RDF.type, SCHEME_CLASS.get(c.scheme, SKOS.Concept)
+    yield node, RDF.type, SKOS.Concept
+    yield node, SKOS.prefLabel, zh(c.pref_label)
+    yield node, RDFS.label, zh(c.pref_label)
+    for alt in c.alt_labels:
+        yield node, SKOS.altLabel, zh(alt)
+    if c.scheme in SCHEME_IRI:
+        yield node, SKOS.inScheme, SCHEME_IRI[c.scheme]
+    if c.discovered:
+        yield node, FZ.discovered, Literal(True)
+
+
+def _measurement(doc: Document, report: URIRef, division: URIRef, m: Mention) -> Iterator[Triple]:
+    q = m.quantity
+    start, end = doc.source_span(m.start, m.end)
+    node = URIRef(iri.measurement(doc.source.sha256, start, end))
+    yield node, RDF.type, FZ.Measurement
+    yield node, RDFS.label, zh(f"{q.indicator or ''} {m.surface}".strip())
+    yield node, FZ.division, division
+    if doc.year is not None:
+        yield node, FZ.year, Literal(doc.year, datatype=XSD.integer)
+    yield node, FZ.value, Literal(q.value, datatype=XSD.decimal)
+    if q.value_max is not None:
+        yield node, FZ.valueMax, Literal(q.value_max, datatype=XSD.decimal)
+    yield node, FZ.unit, Literal(q.unit)
+    yield node, FZ.approximate, Literal(bool(q.approximate))
+    if m.concept is not None:
+        yield node, FZ.indicator, URIRef(m.concept.iri)
+    yield node, PROV.wasDerivedFrom, report
+    yield node, FZ.quote, Literal(_quote(doc, Span(m.start, m.end)))
+    yield node, FZ.charStart, Literal(start, datatype=XSD.integer)
+    yield node, FZ.charEnd, Literal(end, datatype=XSD.integer)
+    yield node, FZ.extractor, Literal(m.extractor)
+    section_type = doc.section_type_at(m.start)
+    if section_type in SECTION_TYPES:
+        yield node, FZ.inSectionType, FZ[section_type]

@@ -1,0 +1,233 @@
+"""Whose report is it?  Link a document to the national gazetteer.
+
+The reporting division comes from the title, the issuing body or the opening
+lines (加勤乡…, 酉阳土家族苗族自治县双泉乡人民政府, 安多县色务乡2024年度…).
+Its county comes from the text and is checked against the gazetteer: only a
+county that really contains a township of that name counts.  When the text
+names no county, every gazetteer county with such a township is a candidate;
+clues in the text (a prefecture, a province, one of the township's villages)
+narrow the candidates where they can.  A township name that exists once in
+the whole country determines its county by itself.
+
+A report issued by a county (…区2023年度法治政府建设情况报告) or by a county
+department (…县司法局…) is attributed to that county.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from kg import iri
+from kg.gazetteer import Division, Gazetteer
+from kg.model import Document
+
+LEVEL_CLASS = {
+    "province": "Province",
+    "prefecture": "Prefecture",
+    "county": "County",
+    "township": "Township",
+}
+
+# A township-level name the gazetteer may not know (renamed, new), recognised by
+# its suffix and what follows it in a title or an issuing-body line.
+_TOWNSHIP_SHAPE = re.compile(
+    r"([\u4e00-\u9fff]{1,8}?(?:民族乡|乡|镇|街道办事处|街道|苏木))(?=人民政府|党委|政府|办事处|关于|20\d\d|法治)"
+)
+_COUNTY_SHAPE = re.compile(
+    r"([\u4e00-\u9fff]{1,10}?(?:自治县|自治旗|县|区|旗|市))(?=人民政府|委员会|党委|政府|关于|20\d\d|法治|司法局|[\u4e00-\u9fff]{1,8}局)"
+)
+GAZETTEER_SOURCE = "https://w3id.org/fazhi-kg/id/source/gazetteer"
+
+
+@dataclass(frozen=True)
+class Place:
+    """A division as the graph records it."""
+
+    iri: str
+    name: str
+    level: str                  # province | prefecture | county | township
+    code: Optional[str] = None
+    kind: str = ""
+
+    @property
+    def rdf_class(self) -> str:
+        return LEVEL_CLASS[self.level]
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int                  # normalized offsets
+    end: int
+
+
+@dataclass(frozen=True)
+class ParentLink:
+    child: Place
+    parent: Place
+    evidence: Optional[Span]    # where the report names the parent (or the child), if it does
+    by_gazetteer: bool          # the link rests on the gazetteer (the report alone does not state it)
+
+
+@dataclass(frozen=True)
+class Attribution:
+    division: Place
+    mention: Optional[Span]             # where the report names its division
+    parents: tuple[ParentLink, ...]     # division -> county -> prefecture -> province, as far as known
+    candidates: tuple[Place, ...] = ()  # candidate parents when the county is unknown
+    clue: Optional[Span] = None         # what narrowed the candidates
+
+
+class AttributionError(ValueError):
+    """The report names no division that can be recognised."""
+
+
+def place(d: Division) -> Place:
+    return Place(iri.division(d.code), d.name, d.level, d.code, d.kind)
+
+
+def attribute(doc: Document, gaz: Gazetteer) -> Attribution:
+    text = doc.text
+    head_end = _head_end(doc)
+    head_hits = gaz.find(text[:head_end], levels=("county", "township"))
+    towns = [h for h in head_hits if any(d.level == "township" for d in h.divisions)]
+    title_end = _title_end(text)
+
+    town_hit = _pick(towns, title_end)
+    if town_hit is None:
+        shaped = _TOWNSHIP_SHAPE.search(text[:head_end])
+        if shaped:
+            return _unknown_township(doc, gaz, shaped.group(1), Span(shaped.start(1), shaped.end(1)))
+        return _county_report(doc, gaz, head_hits, head_end, title_end)
+
+    townships = [d for d in town_hit.divisions if d.level == "township"]
+    mention = Span(town_hit.start, town_hit.end)
+    all_hits = gaz.find(text, levels=("province", "prefecture", "county"))
+
+    # 1. a county the text names that really contains such a township
+    for hit in sorted(all_hits, key=lambda h: (h.start >= head_end, h.start)):
+        for county in (d for d in hit.divisions if d.level in ("county", "prefecture")):
+            for town in townships:
+                if town.parent == county.code:
+                    return _resolved(town, gaz, mention, Span(hit.start, hit.end), by_gazetteer=False)
+
+    # 2. a name the whole country has once
+    if len(townships) == 1:
+        return _resolved(townships[0], gaz, mention, mention, by_gazetteer=True)
+
+    # 3. clues: a prefecture or province named, or a village of the township
+    narrowed, clue = _narrow(townships, all_hits, text, gaz)
+    if len(narrowed) == 1:
+        return _resolved(narrowed[0], gaz, mention, clue, by_gazetteer=True)
+    pool = narrowed or townships
+    name = town_hit.surface if town_hit.surface in {t.name for t in townships} else townships[0].name
+    parents = sorted({t.parent for t in pool if t.parent}, key=str)
+    candidates = tuple(place(gaz.get(code)) for code in parents if gaz.get(code))
+    division = Place(iri.unresolved_division(name), name, "township", None, townships[0].kind)
+    return Attribution(division, mention, (), candidates, clue if narrowed else None)
+
+
+def _resolved(town: Division, gaz: Gazetteer, mention: Span, evidence: Span, by_gazetteer: bool) -> Attribution:
+    chain = gaz.chain(town.code)
+    links = []
+    for i, (child, parent) in enumerate(zip(chain, chain[1:])):
+        first = i == 0
+        links.append(ParentLink(place(child), place(parent), evidence if first else None, by_gazetteer or not first))
+    return Attribution(place(town), mention, tuple(links))
+
+
+def _narrow(townships, hits, text, gaz):
+    """Keep the townships that a named prefecture/province or a named village points to."""
+    for level in ("prefecture", "province"):
+        for hit in hits:
+            codes = {d.code for d in hit.divisions if d.level == level}
+            if not codes:
+                continue
+            kept = [t for t in townships if codes & {a.code for a in gaz.chain(t.code)}]
+            if kept and len(kept) < len(townships):
+                return kept, Span(hit.start, hit.end)
+    with_village = []
+    clue = None
+    for t in townships:
+        for village in gaz.villages(t.code):
+            if len(village) >= 3:
+                pos = text.find(village)
+                if pos >= 0:
+                    with_village.append(t)
+                    clue = clue or Span(pos, pos + len(village))
+                    break
+    if with_village and len(with_village) < len(townships):
+        return with_village, clue
+    return [], None
+
+
+def _unknown_township(doc: Document, gaz: Gazetteer, name: str, mention: Span) -> Attribution:
+    division = Place(iri.unresolved_division(name), name, "township", None, _suffix(name))
+    head = doc.text[: mention.start]
+    for hit in reversed(gaz.find(head, levels=("county",))):
+        counties = [d for d in hit.divisions if d.level == "county"]
+        if len(counties) == 1:
+            county = counties[0]
+            chain = gaz.chain(county.code)
+            links = [ParentLink(division, place(county), Span(hit.start, hit.end), False)]
+            links += [ParentLink(place(c), place(p), None, True) for c, p in zip(chain, chain[1:])]
+            return Attribution(division, mention, tuple(links))
+    return Attribution(division, mention, ())
+
+
+def _county_report(doc, gaz, head_hits, head_end, title_end) -> Attribution:
+    counties = [h for h in head_hits if any(d.level == "county" for d in h.divisions)]
+    hit = _pick(counties, title_end)
+    if hit is None:
+        shaped = _COUNTY_SHAPE.search(doc.text[:head_end])
+        if not shaped:
+            raise AttributionError("no township, county or department named in the title or opening lines")
+        name = shaped.group(1)
+        return Attribution(Place(iri.unresolved_division(name), name, "county", None, _suffix(name)),
+                           Span(shaped.start(1), shaped.end(1)), ())
+    options = [d for d in hit.divisions if d.level == "county"]
+    mention = Span(hit.start, hit.end)
+    if len(options) > 1:
+        all_hits = gaz.find(doc.text, levels=("province", "prefecture"))
+        narrowed, clue = _narrow(options, all_hits, doc.text, gaz)
+        if len(narrowed) == 1:
+            return _resolved(narrowed[0], gaz, mention, clue, by_gazetteer=True)
+        name = options[0].name
+        return Attribution(Place(iri.unresolved_division(name), name, "county", None, options[0].kind), mention, ())
+    return _resolved(options[0], gaz, mention, mention, by_gazetteer=True)
+
+
+def _pick(hits, title_end):
+    """Prefer a name in the title lines, then one followed by the issuing-body words, then the first."""
+    if not hits:
+        return None
+    in_title = [h for h in hits if h.end <= title_end]
+    return (in_title or hits)[0]
+
+
+def _head_end(doc: Document) -> int:
+    """The preamble: title, issuing body and opening paragraph."""
+    text = doc.text
+    first_part = next((s.start for s in doc.sections if s.level >= 1), len(text))
+    # the opening paragraph ends at the first newline after 120 characters
+    nl = text.find("\n", min(120, len(text)))
+    opening = nl if nl >= 0 else len(text)
+    return max(1, min(first_part, max(opening, 60), 800))
+
+
+def _title_end(text: str) -> int:
+    """End of the title block: leading short lines (an issuing body, a title)."""
+    pos = 0
+    for line in text.split("\n")[:4]:
+        stripped = line.strip()
+        if stripped and (len(stripped) > 60 or "，" in stripped or "," in stripped):
+            break
+        pos += len(line) + 1
+    return pos
+
+
+def _suffix(name: str) -> str:
+    for suffix in ("民族乡", "街道办事处", "街道", "苏木", "乡", "镇", "自治县", "自治旗", "县", "区", "旗", "市"):
+        if name.endswith(suffix):
+            return suffix
+    return ""

@@ -1,0 +1,373 @@
+"""The structure of a report: preamble, numbered parts, section types, sentences.
+
+Works on the normalized text (see :mod:`kg.normalize`), so numbering reads
+``(一)`` not ``（一）`` and clauses end in ``;`` not ``；``.
+
+Levels:
+
+* 0 - the preamble: title lines, issuing body, opening paragraph (always
+  ``sections[0]``, possibly empty);
+* 1 - ``一、`` ``一.`` ``一,`` ``第一部分`` at the start of a line;
+* 2 - ``(一)`` (also ``一)``) at the start of a line;
+* 3 - ``1.`` ``1、`` ``(1)`` ``1)`` ``①`` at the start of a line, and inline
+  ``一是…二是…`` items anywhere after 。 ; : , or a line break.
+
+A heading is the text after the numbering up to the first 。 ; : ! ? or the
+line end, so "(一)法治意识有待进一步提高。部分干部..." has the heading
+"法治意识有待进一步提高".  A report without any ``一、`` numbering may carry
+short unnumbered heading lines ("存在的问题"); a line of at most 30
+characters, without 。, that matches a heading cue becomes a level-1 part.
+
+Section types come from the heading cues of ``ontology/sections.ttl``.  The
+top-level parts are typed: level 1, or level 2 when the report has no level 1,
+or line-start level 3 when it has neither.  A part whose heading matches cues of
+two types ("三、存在的问题及下一步打算") takes the higher-priority one, and its
+sub-parts are typed on their own among those two types.  Sub-parts otherwise
+inherit the type of their part (:meth:`kg.model.Document.section_type_at`).
+
+>>> from kg.model import SourceText
+>>> from kg.normalize import normalize
+>>> text = "关于2024年法治政府建设情况的报告\\n2024年,我乡依法行政。\\n一、主要成效\\n一是加强学习。二是规范执法。\\n二、存在问题及下一步打算\\n(一)存在问题\\n法治意识不强。\\n(二)下一步打算\\n加强培训。"
+>>> doc = structure(SourceText("r.txt", "r.txt", text, "utf-8", ""), normalize(text))
+>>> [(s.level, s.number, s.heading, s.type) for s in doc.sections]  # doctest: +NORMALIZE_WHITESPACE
+[(0, '', '关于2024年法治政府建设情况的报告', None), (1, '一', '主要成效', 'Achievements'),
+ (3, '一是', '加强学习', None), (3, '二是', '规范执法', None),
+ (1, '二', '存在问题及下一步打算', 'Shortcomings'), (2, '(一)', '存在问题', 'Shortcomings'),
+ (2, '(二)', '下一步打算', 'NextYearPlan')]
+>>> doc.year, doc.section_type_at(doc.text.index("加强培训"))
+(2024, 'NextYearPlan')
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import cn2an
+from rdflib import Graph, Namespace
+
+from kg.model import Document, NormalizedText, Section, Sentence, SourceText
+
+FZ = Namespace("https://w3id.org/fazhi-kg/ont#")
+SECTIONS_TTL = Path(__file__).resolve().parent.parent / "ontology" / "sections.ttl"
+
+# --- numbering ---------------------------------------------------------------
+
+_CN = "一二三四五六七八九十"
+_LEVEL1 = re.compile(
+    rf"(?P<num>[{_CN}]{{1,3}})[ \t]*[、.,](?![{_CN}]+[、月季年])"
+    rf"|(?P<part>第[{_CN}\d]{{1,3}}(?:部分|章|篇))[ \t]*[、.,:]?"
+)
+# "一 主要成效": a numeral and a space start a heading only on a short line.
+_LEVEL1_SPACED = re.compile(rf"(?P<num>[{_CN}]{{1,3}})[ \t]+(?=[^。\n]{{2,40}}$)")
+_LEVEL2 = re.compile(rf"(?P<num>\(?[{_CN}]{{1,3}}\))[ \t]*[、.]?")
+_LEVEL3 = re.compile(
+    r"(?P<num>\d{1,2})[ \t]*[.、,](?!\d)"
+    r"|(?P<paren>\(?\d{1,2}\))"
+    r"|(?P<circled>[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf\u2776-\u2793\u3280-\u3289])"
+)
+_INLINE = re.compile(rf"(?:^|(?<=[。;:!?,\n]))[ \t]*(?P<num>[{_CN}]{{1,2}}是)(?![否非的])")
+_HEADING_END = re.compile(r"[。;:!?\n]")
+_PAGE_NUMBER = re.compile(r"[\s\-—–]*(?:\d+|第\s*\d+\s*页.*)[\s\-—–]*")
+
+# --- sentences ------------------------------------------------------------------
+
+_SENTENCE = re.compile(r"[^。!?;\n]+(?:[。!?;]+[”’\"')\]」』】》]*)?|[。!?;]+")
+
+# --- title and year -----------------------------------------------------------------
+
+_TITLE_KEY = re.compile(r"报告|总结|情况$")
+_DOC_NUMBER = re.compile(r"〔\d{4}〕|\[\d{4}\]|\(\d{4}\)\d+号")
+_YEAR = re.compile(r"(?<![\d\-—–~至到])(20\d\d|二[〇零][一二三四五六七八九〇零][〇零一二三四五六七八九])\s*年")
+_BOOK_TITLE = re.compile(r"《[^》]*》")
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    level: int
+    number: str
+    heading: str
+    start: int
+    inline: bool = False
+    cut: int | None = None      # where the heading sentence ends, if not at 。 or a line end
+
+
+@dataclass(frozen=True)
+class _SectionType:
+    name: str
+    priority: int
+    cues: tuple[re.Pattern[str], ...]
+
+
+@cache
+def section_types() -> tuple[_SectionType, ...]:
+    """The section types and their heading cues from ``ontology/sections.ttl``, by priority."""
+    g = Graph().parse(SECTIONS_TTL)
+    types = []
+    for node in g.subjects(FZ.headingCue, None, unique=True):
+        name = str(node).rsplit("#", 1)[1]
+        priority = int(g.value(node, FZ.cuePriority, default=99))
+        cues = tuple(re.compile(str(c)) for c in sorted(g.objects(node, FZ.headingCue)))
+        types.append(_SectionType(name, priority, cues))
+    return tuple(sorted(types, key=lambda t: (t.priority, t.name)))
+
+
+def classify_heading(heading: str, year: int | None = None) -> tuple[str | None, tuple[str, ...]]:
+    """The section type a heading names, and every type whose cues match it.
+
+    ``year`` is the reported year: a heading naming a later year is a plan.
+
+    >>> classify_heading("2024年推进法治政府建设存在的不足和原因")
+    ('Shortcomings', ('Shortcomings',))
+    >>> classify_heading("2025年法治政府建设重点任务", 2024)
+    ('NextYearPlan', ('NextYearPlan',))
+    >>> classify_heading("贯彻落实《法治政府建设实施纲要(2021-2025年)》的主要举措", 2024)
+    ('Achievements', ('Achievements',))
+    """
+    h = _BOOK_TITLE.sub("", heading)
+    matched = [t.name for t in section_types() if any(c.search(h) for c in t.cues)]
+    if year is not None and matched[:1] in ([], ["Achievements"]):
+        if any(_year_value(m) > year for m in _YEAR.finditer(h)):
+            matched.insert(0, "NextYearPlan")
+    return (matched[0] if matched else None), tuple(matched)
+
+
+def _year_value(m: re.Match[str]) -> int:
+    digits = m.group(1)
+    return int(digits) if digits.isdigit() else int(cn2an.cn2an(digits, "smart"))
+
+
+# --- finding headings ------------------------------------------------------------
+
+def _heading_after(text: str, pos: int) -> tuple[str, int | None]:
+    """The heading that starts at ``pos``: up to the first 。 ; : ! ? or line end.
+
+    Returns the heading and, when it ends in a colon with more text on its
+    line ("一、主要成效:2024年..."), the position after the colon, where the
+    heading sentence ends.  A bare "一、" line takes its heading from the next
+    non-empty line (PDF text often breaks there).
+    """
+    for _ in range(3):
+        m = _HEADING_END.search(text, pos)
+        end = m.start() if m else len(text)
+        heading = text[pos:end].strip().rstrip(",、")
+        if heading or m is None or m.group() != "\n":
+            break
+        pos = m.end()
+    cut = None
+    if m is not None and m.group() == ":" and text[m.end():m.end() + 1] not in ("\n", ""):
+        cut = m.end()
+    return heading, cut
+
+
+def _line_candidate(text: str, line_start: int, line: str) -> _Candidate | None:
+    body = line.lstrip()
+    at = line_start + len(line) - len(body)
+    for level, pattern in ((1, _LEVEL1), (1, _LEVEL1_SPACED), (2, _LEVEL2), (3, _LEVEL3)):
+        m = pattern.match(body)
+        if m:
+            number = next(g for g in m.groups() if g)
+            heading, cut = _heading_after(text, at + m.end())
+            return _Candidate(level, number, heading, at, cut=cut)
+    return None
+
+
+def _unnumbered_heading(text: str, line_start: int, line: str) -> _Candidate | None:
+    """A short unnumbered line that reads like a part heading ("存在的问题:")."""
+    body = line.strip()
+    if not 2 <= len(body) <= 30 or "。" in body or body.endswith((",", ";")):
+        return None
+    heading = body.rstrip(":")
+    if classify_heading(heading)[0] is None:
+        return None
+    return _Candidate(1, "", heading, line_start + line.index(body[0]))
+
+
+def _lines(text: str):
+    pos = 0
+    for line in text.split("\n"):
+        yield pos, line
+        pos += len(line) + 1
+
+
+def _title_lines(text: str) -> list[tuple[int, str]]:
+    """The leading title block: short lines up to the one naming the report.
+
+    Lines before it (the issuing body, a title broken over two lines) belong
+    to the title too.  Empty when the report starts with its opening paragraph.
+    """
+    block = []
+    for pos, line in _lines(text):
+        body = line.strip()
+        if not body:
+            continue
+        if len(body) > 60 or "。" in body or body.endswith((",", ":", ";")) or len(block) >= 6:
+            return []
+        if _LEVEL1.match(body) or _LEVEL2.match(body):   # the report starts with its first part
+            return []
+        block.append((pos, body))
+        if _TITLE_KEY.search(body):
+            return [(p, b) for p, b in block if not _DOC_NUMBER.search(b)]
+    return []
+
+
+def _candidates(text: str, skip_before: int) -> list[_Candidate]:
+    found: dict[int, _Candidate] = {}
+    lines = [(p, l) for p, l in _lines(text) if p >= skip_before]
+    for pos, line in lines:
+        c = _line_candidate(text, pos, line)
+        if c:
+            found[c.start] = c
+    if not any(c.level == 1 for c in found.values()):
+        for pos, line in lines:
+            if pos not in found and (c := _unnumbered_heading(text, pos, line)):
+                found.setdefault(c.start, c)
+    for m in _INLINE.finditer(text, skip_before):
+        start = m.start("num")
+        if start not in found:
+            heading, _ = _heading_after(text, m.end("num"))
+            found[start] = _Candidate(3, m.group("num"), heading, start, inline=True)
+    ordered = sorted(found.values(), key=lambda c: c.start)
+    # Items before the first real part are part of the opening paragraph.
+    anchor = (next((c for c in ordered if c.level <= 2), None)
+              or next((c for c in ordered if not c.inline), None)
+              or (ordered[0] if ordered else None))
+    return [c for c in ordered if anchor and c.start >= anchor.start]
+
+
+# --- building the tree -------------------------------------------------------------
+
+def _build_sections(text: str, title: str, cands: list[_Candidate]) -> list[Section]:
+    first = cands[0].start if cands else len(text)
+    sections = [Section(0, 0, "", title, 0, first)]
+    ends = [len(text)] * len(cands)
+    parents: list[int | None] = [None] * len(cands)
+    stack: list[int] = []
+    for i, c in enumerate(cands):
+        while stack and cands[stack[-1]].level >= c.level:
+            ends[stack.pop()] = c.start
+        parents[i] = stack[-1] + 1 if stack else None
+        stack.append(i)
+    for i, c in enumerate(cands):
+        sections.append(Section(i + 1, c.level, c.number, c.heading, c.start, ends[i], parent=parents[i]))
+    return sections
+
+
+def _assign_types(sections: list[Section], cands: list[_Candidate], year: int | None) -> list[Section]:
+    parts = sections[1:]
+    if not parts:
+        return sections
+    numbered = [s for s, c in zip(parts, cands) if not c.inline]
+    top_level = min((s.level for s in numbered), default=None)
+    typed = {s.index: None for s in parts}
+    combined: dict[int, tuple[str, ...]] = {}
+    for s in numbered:
+        if s.level == top_level:
+            kind, matched = classify_heading(s.heading, year)
+            typed[s.index] = kind
+            if len(set(matched)) > 1:
+                combined[s.index] = matched
+    for s in parts:
+        if s.parent in combined:
+            _, matched = classify_heading(s.heading, year)
+            own = [m for m in matched if m in combined[s.parent]]
+            typed[s.index] = own[0] if own else None
+    return [sections[0]] + [
+        Section(s.index, s.level, s.number, s.heading, s.start, s.end, typed[s.index], s.parent)
+        for s in parts
+    ]
+
+
+# --- sentences -----------------------------------------------------------------------
+
+def _sentences(text: str, sections: list[Section], heading_ends: list[int]) -> list[Sentence]:
+    cuts = sorted({s.start for s in sections[1:]}.union(heading_ends))
+    starts = [s.start for s in sections]
+    out: list[Sentence] = []
+    for m in _SENTENCE.finditer(text):
+        s, e = m.span()
+        # A part or an inline item that starts mid-sentence starts a sentence;
+        # a heading ending in a colon ends one.
+        i = bisect.bisect_right(cuts, s)
+        pieces = []
+        while i < len(cuts) and cuts[i] < e:
+            pieces.append((s, cuts[i]))
+            s = cuts[i]
+            i += 1
+        pieces.append((s, e))
+        for s, e in pieces:
+            raw = text[s:e]
+            body = raw.strip()
+            if not body or _PAGE_NUMBER.fullmatch(body):
+                continue
+            s += len(raw) - len(raw.lstrip())
+            e = s + len(body)
+            out.append(Sentence(len(out), s, e, body, _innermost(sections, starts, s)))
+    return out
+
+
+def _innermost(sections: list[Section], starts: list[int], pos: int) -> int:
+    i = bisect.bisect_right(starts, pos) - 1
+    while i > 0 and not (sections[i].start <= pos < sections[i].end):
+        i = sections[i].parent or 0
+    return max(i, 0)
+
+
+# --- title and year ------------------------------------------------------------------
+
+def _year(title: str, text: str, opening_end: int) -> int | None:
+    for source in (title, text[:opening_end][:400]):
+        m = _YEAR.search(source)
+        if m:
+            return _year_value(m)
+    years = Counter(_year_value(m) for m in _YEAR.finditer(text))
+    return years.most_common(1)[0][0] if years else None
+
+
+def structure(source: SourceText, norm: NormalizedText) -> Document:
+    """Split a normalized report into sections and sentences."""
+    text = norm.text
+    title_lines = _title_lines(text)
+    title = "".join(b for _, b in title_lines)
+    body_start = 0
+    if title_lines:
+        body_start = text.find("\n", title_lines[-1][0]) + 1 or len(text)
+    cands = _candidates(text, body_start)
+    first = cands[0].start if cands else len(text)
+    year = _year(title, text, first)
+    sections = _assign_types(_build_sections(text, title, cands), cands, year)
+    sentences = _sentences(text, sections, [c.cut for c in cands if c.cut is not None])
+    return Document(
+        source=source,
+        norm=norm,
+        sections=tuple(sections),
+        sentences=tuple(sentences),
+        title=title,
+        year=year,
+        _sentence_starts=tuple(s.start for s in sentences),
+    )
+
+
+# --- sanity ------------------------------------------------------------------------------
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def looks_like_report(doc: Document) -> str | None:
+    """``None`` when the text reads like a rule-of-law report, else why not.
+
+    Lenient on purpose: a report without numbering passes.
+    """
+    text = doc.text
+    size = len(text.strip())
+    if size < 200:
+        return f"too short ({size} chars)"
+    cjk = len(_CJK.findall(text))
+    if cjk < 0.3 * size:
+        return f"not Chinese text ({cjk} of {size} characters are Chinese)"
+    if "法治" not in text and "法制" not in text and "依法" not in text:
+        return "no mention of 法治"
+    return None
