@@ -254,6 +254,10 @@ class Gazetteer:
                 if o not in generic and all(r == 2 for r, _ in names.get(o, ())):
                     names[o].append((2, d))
         self._names = {n: tuple(d for _, d in sorted(v, key=lambda x: x[0])) for n, v in names.items()}
+        self._names_of: dict[str, list[str]] = defaultdict(list)
+        for n, owners in self._names.items():
+            for d in owners:
+                self._names_of[d.key].append(n)
         self._wordlike = frozenset(wordlike)
         self._villages_path = villages_path
         self._villages: dict[str, tuple[str, ...]] | None = None
@@ -316,6 +320,17 @@ class Gazetteer:
         levels = _levels(level)
         return [d for d in self._names.get(name, ())
                 if (levels is None or d.level in levels) and (abolished or not d.abolished)]
+
+    def names_of(self, code: str) -> tuple[str, ...]:
+        """Every name a report may use for this division: official, aliases, former names.
+
+        >>> Gazetteer.load().names_of("500242000000")[0]
+        '酉阳土家族苗族自治县'
+        """
+        d = self._by_key.get(code)
+        if d is None:
+            return ()
+        return tuple(sorted(self._names_of.get(d.key, ()), key=lambda n: (n != d.name, -len(n), n)))
 
     def children(self, code: str, level: str | Iterable[str] | None = None,
                  abolished: bool = False) -> list[Division]:

@@ -104,12 +104,12 @@ def attribute(doc: Document, gaz: Gazetteer) -> Attribution:
     mention = Span(town_hit.start, town_hit.end)
     all_hits = gaz.find(text, levels=("province", "prefecture", "county"))
 
-    # 1. a county the text names that really contains such a township
-    for hit in sorted(all_hits, key=lambda h: (h.start >= head_end, h.start)):
-        for county in (d for d in hit.divisions if d.level in ("county", "prefecture")):
-            for town in townships:
-                if town.parent == county.code:
-                    return _resolved(town, gaz, mention, Span(hit.start, hit.end), by_gazetteer=False)
+    # 1. the text names the county of one of the candidates (searched for by its own names,
+    #    so that short names such as 索县 are found where a blind search must ignore them)
+    named = _parent_named(townships, text, head_end, gaz)
+    if named is not None:
+        town, span = named
+        return _resolved(town, gaz, mention, span, by_gazetteer=False)
 
     # 2. a name the whole country has once
     if len(townships) == 1:
@@ -125,6 +125,22 @@ def attribute(doc: Document, gaz: Gazetteer) -> Attribution:
     candidates = tuple(place(gaz.get(code)) for code in parents if gaz.get(code))
     division = Place(iri.unresolved_division(name), name, "township", None, townships[0].kind)
     return Attribution(division, mention, (), candidates, clue if narrowed else None)
+
+
+def _parent_named(townships, text: str, head_end: int, gaz: Gazetteer):
+    """(township, span of its parent's name) for the parent named first, preferring the opening lines."""
+    best = None
+    for town in townships:
+        if not town.parent:
+            continue
+        for name in gaz.names_of(town.parent):
+            pos = text.find(name)
+            if pos < 0:
+                continue
+            rank = (pos >= head_end, pos, -len(name))
+            if best is None or rank < best[0]:
+                best = (rank, town, Span(pos, pos + len(name)))
+    return None if best is None else (best[1], best[2])
 
 
 def _resolved(town: Division, gaz: Gazetteer, mention: Span, evidence: Span, by_gazetteer: bool) -> Attribution:
@@ -162,6 +178,10 @@ def _narrow(townships, hits, text, gaz):
 
 
 def _unknown_township(doc: Document, gaz: Gazetteer, name: str, mention: Span) -> Attribution:
+    # 索县新发明镇: the shape swallowed the county's name in front of the township's
+    for hit in gaz.find(name, levels=("province", "prefecture", "county")):
+        if hit.start == 0 and hit.end < len(name) - 1:
+            return _unknown_township(doc, gaz, name[hit.end:], Span(mention.start + hit.end, mention.end))
     division = Place(iri.unresolved_division(name), name, "township", None, _suffix(name))
     head = doc.text[: mention.start]
     for hit in reversed(gaz.find(head, levels=("county",))):

@@ -90,11 +90,7 @@ def _map_char(ch: str) -> str:
         return ch
     if unicodedata.category(ch) == "Cc" and ch not in "\t\n":
         return ""
-    try:
-        name = unicodedata.name(ch, "")
-    except ValueError:
-        name = ""
-    if "CIRCLED" in name:
+    if "CIRCLED" in unicodedata.name(ch, ""):
         return ch
     out = unicodedata.normalize("NFKC", ch)
     return "".join(_DOT if c in _DOTS else c for c in out)
@@ -114,7 +110,7 @@ class _Rules:
     character (the common case: full-width punctuation), replaced in one
     ``re.sub`` without touching offsets.  ``odd_re`` finds the rest: characters
     that vanish or expand, astral characters, and the first character of
-    ``[bookmark:`` and ``\r\n``; these go through the slower offset-keeping path.
+    ``[bookmark:`` and ``\\r\\n``; these go through the slower offset-keeping path.
     """
 
     one: dict[str, str]
