@@ -53,6 +53,16 @@ def build(paths: tuple[Path, ...], out_dir: Path, strict: bool, validate: bool, 
 
     targets = list(paths) or [Path("seeds")]
     show = progress if progress is not None else err.is_terminal
+    try:
+        result = _run_build(run_build, targets, out_dir, validate, show)
+    except OSError as exc:  # an output folder that cannot be written, a full disk ...
+        raise click.ClickException(f"cannot write to {out_dir}: {exc.strerror or exc}") from None
+    _print_summary(result)
+    if strict and (result.skipped or result.conforms is False):
+        sys.exit(1)
+
+
+def _run_build(run_build, targets, out_dir, validate, show):
     if show:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -63,10 +73,11 @@ def build(paths: tuple[Path, ...], out_dir: Path, strict: bool, validate: bool, 
             def on_progress(done: int, total: int, name: str) -> None:
                 bar.update(task, completed=done, total=total, description=name)
 
-            result = run_build(targets, out_dir, validate=validate, on_progress=on_progress)
-    else:
-        result = run_build(targets, out_dir, validate=validate)
+            return run_build(targets, out_dir, validate=validate, on_progress=on_progress)
+    return run_build(targets, out_dir, validate=validate)
 
+
+def _print_summary(result) -> None:
     table = Table(title=f"fazhi-kg build: {result.graph_path}", show_header=True)
     table.add_column("what")
     table.add_column("count", justify="right")
@@ -83,8 +94,6 @@ def build(paths: tuple[Path, ...], out_dir: Path, strict: bool, validate: bool, 
         style = "green" if result.conforms else "bold red"
         err.print(f"[{style}]{result.validation_text}[/{style}]", highlight=False)
     out.print(f"Graph written to {result.graph_path}")
-    if strict and (result.skipped or result.conforms is False):
-        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -51,7 +51,7 @@ _ARABIC_RE = re.compile(rf"(?:{ARABIC})")
 _MIXED_RE = re.compile(rf"({ARABIC})([{CN_MAGNITUDES}]+)")
 _DIGIT_ORDER = "一二三四五六七八九"
 # 三四次, 七八十人: two neighbouring digits mean "three or four", not 34.
-_NEIGHBOURS_RE = re.compile(rf"([一二两三四五六七八])([二三四五六七八九])([{CN_MAGNITUDES}]*)")
+_NEIGHBOURS_RE = re.compile(rf"([一二两三四五六七八])([二两三四五六七八九])([{CN_MAGNITUDES}]*)")
 
 
 @dataclass(frozen=True)
@@ -69,9 +69,12 @@ def _tidy(d: Decimal) -> Decimal:
     >>> _tidy(Decimal("12000.0")), _tidy(Decimal("98.50"))
     (Decimal('12000'), Decimal('98.5'))
     """
-    if d == d.to_integral_value():
-        return d.quantize(Decimal(1))
-    return d.normalize()
+    try:
+        if d == d.to_integral_value():
+            return d.quantize(Decimal(1))
+        return d.normalize()
+    except InvalidOperation:  # more digits than the context holds: leave it as written
+        return d
 
 
 def _cn2an(s: str) -> Decimal:
@@ -149,12 +152,20 @@ def parse(text: str) -> Number:
     ['1000', '10', '10', '5000', '12000', '30000']
     >>> parse("三到五")
     Number(value=Decimal('3'), approximate=False, value_max=Decimal('5'))
-    >>> parse("3-5万"), parse("七八十").value_max
-    (Number(value=Decimal('30000'), approximate=False, value_max=Decimal('50000')), Decimal('80'))
+    >>> parse("一两").value_max, parse("七八十").value_max
+    (Decimal('2'), Decimal('80'))
+    >>> parse("3-5万")
+    Number(value=Decimal('30000'), approximate=False, value_max=Decimal('50000'))
     >>> parse("58")
     Number(value=Decimal('58'), approximate=False, value_max=None)
     """
-    s = re.sub(r"\s+", "", text).replace("%", "").replace("％", "")
+    try:
+        return _parse(re.sub(r"\s+", "", text).replace("%", "").replace("％", ""), text)
+    except ArithmeticError as e:  # decimal.InvalidOperation and friends
+        raise ValueError(f"not a number: {text!r}") from e
+
+
+def _parse(s: str, text: str) -> Number:
     s, approx = _strip_markers(s)
     m = _RANGE_RE.fullmatch(s)
     if m:
@@ -172,8 +183,8 @@ def parse(text: str) -> Number:
         return Number(lo, approx or a1 or a2, hi)
     m = _NEIGHBOURS_RE.fullmatch(s)
     if m:
-        a, b = m.group(1).replace("两", "二"), m.group(2)
+        a, b = m.group(1).replace("两", "二"), m.group(2).replace("两", "二")
         if _DIGIT_ORDER.index(b) == _DIGIT_ORDER.index(a) + 1:
             mag = m.group(3)
-            return Number(parse_numeral(m.group(1) + mag), approx, parse_numeral(b + mag))
+            return Number(parse_numeral(m.group(1) + mag), approx, parse_numeral(m.group(2) + mag))
     return Number(parse_numeral(s), approx)
