@@ -1,3 +1,4 @@
+import unicodedata
 import re
 from pathlib import Path
 
@@ -205,7 +206,8 @@ def test_never_raises_and_map_is_sound(src):
 def test_characters_map_to_their_source_character(src):
     """Without traditional characters and debris, every normalized character
     is the normalization of the source character its offset names."""
-    if normalize_module._traditional_only().search(src):
+    # a compatibility ideograph may NFKC to a traditional-only character, which is then converted
+    if normalize_module._traditional_only().search(src + unicodedata.normalize("NFKC", src)):
         return
     n = normalize(src)
     for i, ch in enumerate(n.text):

@@ -17,8 +17,11 @@ How it reads a figure:
   left it is the noun after the unit (``每天指派4-8名交通劝导员``);
 * dates, ordinals (第三次), numbers inside 《titles》 or short “quoted names”,
   and set phrases listed as ``fz:NumeralName`` (三项制度, 两个维护) are skipped,
-  and so is a bare 一 (一起, 一次, 一个 are mostly words, not counts) and a bare
-  百/千/万 (千家万户).
+  and so is a bare 一 or 二 (一起, 一次, 一个, 二次供水 are words, not counts;
+  counting uses 两) and a bare 百/千/万 (千家万户).
+
+The span is the number and its unit with the approximation markers written
+against them (``2000余份``, ``近百人``, ``100%以上``).
 
 ``同比下降11%`` is a measurement with the indicator concept 同比变化; its
 indicator label is prefixed with the figure it compares when that figure comes
