@@ -11,7 +11,8 @@ mention in the decoded source text).
 """
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator
 
 from rdflib import BNode, Literal, Namespace, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
@@ -47,10 +48,47 @@ def predicate_for(kind: str, section_type: str | None) -> URIRef | None:
     return {"mechanism": FZ.implements, "campaign": FZ.participatesIn}.get(kind)
 
 
+@dataclass(frozen=True)
+class Context:
+    """What an emitter needs to know about the report a mention comes from."""
+
+    doc: Document
+    who: Attribution
+    report: URIRef
+    division: URIRef
+
+    def section_iri(self, pos: int) -> URIRef | None:
+        inner = None
+        for s in self.doc.sections:
+            if s.start <= pos < s.end:
+                inner = s
+        return URIRef(iri.section(self.doc.source.sha256, inner.index)) if inner else None
+
+    def evidence(self, subject, predicate, obj, span: Span, extractor: str) -> Iterator[Triple]:
+        """An rdf:Statement backing ``subject predicate obj`` with the sentence and source offsets."""
+        return _statement(self.doc, self.report, subject, predicate, obj, span, extractor)
+
+    def quote(self, span: Span) -> str:
+        return _quote(self.doc, span)
+
+
+Emitter = Callable[[Context, Mention], Iterable[Triple]]
+EMITTERS: dict[str, Emitter] = {}
+
+
+def emitter(kind: str) -> Callable[[Emitter], Emitter]:
+    """Register how mentions of ``kind`` become triples (extractor modules register their own)."""
+    def decorator(fn: Emitter) -> Emitter:
+        EMITTERS[kind] = fn
+        return fn
+    return decorator
+
+
 def report_triples(doc: Document, who: Attribution, mentions: Iterable[Mention]) -> Iterator[Triple]:
     src = doc.source
     report = URIRef(iri.report(src.sha256))
     division = URIRef(who.division.iri)
+    ctx = Context(doc, who, report, division)
 
     yield report, RDF.type, FZ.Report
     yield report, RDFS.label, zh(doc.title or src.name)
@@ -96,20 +134,25 @@ def report_triples(doc: Document, who: Attribution, mentions: Iterable[Mention])
 
     emitted_concepts: set[str] = set()
     for m in mentions:
-        if m.concept is not None and m.concept.iri not in emitted_concepts and (m.concept.discovered or m.kind == "measurement"):
+        if m.concept is not None and m.concept.discovered and m.concept.iri not in emitted_concepts:
             emitted_concepts.add(m.concept.iri)
-            yield from _concept(m.concept)
-        if m.kind == "measurement":
-            yield from _measurement(doc, report, division, m)
-            continue
-        if m.concept is None:
-            continue
-        pred = predicate_for(m.kind, doc.section_type_at(m.start))
-        if pred is None:
-            continue
-        obj = URIRef(m.concept.iri)
-        yield division, pred, obj
-        yield from _statement(doc, report, division, pred, obj, Span(m.start, m.end), m.extractor)
+            yield from concept_triples(m.concept)
+        fn = EMITTERS.get(m.kind)
+        if fn is not None:
+            yield from fn(ctx, m)
+
+
+@emitter("mechanism")
+@emitter("campaign")
+def _fact(ctx: Context, m: Mention) -> Iterator[Triple]:
+    if m.concept is None:
+        return
+    pred = predicate_for(m.kind, ctx.doc.section_type_at(m.start))
+    if pred is None:
+        return
+    obj = URIRef(m.concept.iri)
+    yield ctx.division, pred, obj
+    yield from ctx.evidence(ctx.division, pred, obj, Span(m.start, m.end), m.extractor)
 
 
 def _place(p: Place) -> Iterator[Triple]:
@@ -173,7 +216,7 @@ def _quote(doc: Document, span: Span) -> str:
     return doc.source_slice(left, min(right + 1, len(text))).strip()
 
 
-def _concept(c: Concept) -> Iterator[Triple]:
+def concept_triples(c: Concept) -> Iterator[Triple]:
     node = URIRef(c.iri)
     yield node, RDF.type, SCHEME_CLASS.get(c.scheme, SKOS.Concept)
     yield node, RDF.type, SKOS.Concept
@@ -187,7 +230,9 @@ def _concept(c: Concept) -> Iterator[Triple]:
         yield node, FZ.discovered, Literal(True)
 
 
-def _measurement(doc: Document, report: URIRef, division: URIRef, m: Mention) -> Iterator[Triple]:
+@emitter("measurement")
+def _measurement(ctx: Context, m: Mention) -> Iterator[Triple]:
+    doc, report, division = ctx.doc, ctx.report, ctx.division
     q = m.quantity
     start, end = doc.source_span(m.start, m.end)
     node = URIRef(iri.measurement(doc.source.sha256, start, end))

@@ -1,5 +1,7 @@
 """Extractors: plain functions ``extract(doc) -> Iterable[Mention]``, registered in one place.
 
+A module of this package with ``NAME`` and ``extract`` is registered by being here.
+
 Like spaCy's pipeline components, an extractor is added by registering it;
 adding one never touches the others::
 
@@ -22,8 +24,12 @@ from kg.model import Document, Mention
 
 Extractor = Callable[[Document], Iterable[Mention]]
 
-# module name in this package -> registered name; order is the run order.
-BUILTINS = ("concepts", "discovery", "measurements")
+
+def _builtin_modules() -> tuple[str, ...]:
+    """Every module of this package; a new extractor module is picked up by being here."""
+    import pkgutil
+
+    return tuple(sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")))
 
 
 class Registry:
@@ -53,7 +59,7 @@ registry = Registry()
 
 
 def load_builtins() -> Registry:
-    for module in BUILTINS:
+    for module in _builtin_modules():
         mod = importlib.import_module(f"kg.extract.{module}")
         # Modules written as a bare ``extract`` function with a NAME register here.
         if hasattr(mod, "extract") and getattr(mod, "NAME", None) and mod.NAME not in registry.names():

@@ -1,0 +1,1 @@
+"""One module per ``kg`` sub-command; each registers itself on :data:`kg.cli.main`."""
