@@ -27,6 +27,7 @@ run: $(VENV)/.installed
 
 ## make test: install what the tests need and run the whole suite
 test: $(VENV)/.installed-test
+	bash scripts/install-system-packages.sh
 	$(BIN)/python -m pytest -q
 
 clean:

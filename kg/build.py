@@ -25,6 +25,7 @@ from rdflib import Graph, Namespace
 from rdflib.namespace import PROV, RDF, SKOS
 
 from kg import extract, iri
+from kg.derive import ReportSummary, derive_all, summarize
 from kg.emit import report_triples
 from kg.gazetteer import Gazetteer
 from kg.link import AttributionError, attribute
@@ -34,9 +35,9 @@ from kg.sections import looks_like_report, structure
 from kg.vocab import ONTOLOGY_DIR
 
 FZ = Namespace(iri.ONT)
-# The ontology files that travel inside graph.ttl so that it is self-describing;
+# Every ontology file travels inside graph.ttl so that it is self-describing;
 # the SHACL shapes stay out of the data.
-GRAPH_ONTOLOGY_FILES = ("fazhi.ttl", "mechanisms.ttl", "campaigns.ttl", "indicators.ttl", "topics.ttl", "sections.ttl")
+NOT_IN_GRAPH = ("shapes.ttl",)
 
 
 MAIN_CLASSES = (FZ.Report, FZ.Province, FZ.Prefecture, FZ.County, FZ.Township, FZ.Mechanism,
@@ -59,6 +60,7 @@ class ReportOutcome:
     sha256: str
     triples: tuple
     division: str
+    summary: ReportSummary
 
 
 @dataclass
@@ -103,7 +105,8 @@ def process(path: Path, gazetteer: Optional[Gazetteer] = None) -> ReportOutcome:
         raise NotAReport(reason)
     who = attribute(doc, gazetteer or Gazetteer.load())
     mentions = extract.run(doc)
-    return ReportOutcome(str(path), source.sha256, tuple(report_triples(doc, who, mentions)), who.division.name)
+    summary = summarize(doc, iri.report(source.sha256), who.division.iri, who.division.name)
+    return ReportOutcome(str(path), source.sha256, tuple(report_triples(doc, who, mentions)), who.division.name, summary)
 
 
 def new_graph() -> Graph:
@@ -118,9 +121,8 @@ def new_graph() -> Graph:
 
 
 def ontology_into(g: Graph, directory: Path = ONTOLOGY_DIR) -> None:
-    for name in GRAPH_ONTOLOGY_FILES:
-        path = directory / name
-        if path.exists():
+    for path in sorted(directory.glob("*.ttl")):
+        if path.name not in NOT_IN_GRAPH:
             g.parse(path, format="turtle")
 
 
@@ -139,6 +141,7 @@ def build(
     ontology_into(g)
     result = BuildResult(graph_path=None, skipped=skipped)
     seen: dict[str, str] = {}
+    summaries: list[ReportSummary] = []
     for i, path in enumerate(files):
         if on_progress:
             on_progress(i, len(files), path.name)
@@ -156,7 +159,10 @@ def build(
         seen[outcome.sha256] = path.name
         for triple in outcome.triples:
             g.add(triple)
+        summaries.append(outcome.summary)
         result.reports += 1
+    for triple in derive_all(summaries):
+        g.add(triple)
     if on_progress:
         on_progress(len(files), len(files), "")
 

@@ -1,0 +1,1 @@
+"""Corpus-level derivers (see :mod:`kg.derive`); each module here registers itself by being here."""
