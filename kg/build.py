@@ -37,7 +37,8 @@ from kg.vocab import ONTOLOGY_DIR
 FZ = Namespace(iri.ONT)
 # Every ontology file travels inside graph.ttl so that it is self-describing;
 # the SHACL shapes stay out of the data.
-NOT_IN_GRAPH = ("shapes.ttl",)
+def _in_graph(path: Path) -> bool:
+    return not path.name.startswith("shapes")
 
 
 MAIN_CLASSES = (FZ.Report, FZ.Province, FZ.Prefecture, FZ.County, FZ.Township, FZ.Mechanism,
@@ -122,7 +123,7 @@ def new_graph() -> Graph:
 
 def ontology_into(g: Graph, directory: Path = ONTOLOGY_DIR) -> None:
     for path in sorted(directory.glob("*.ttl")):
-        if path.name not in NOT_IN_GRAPH:
+        if _in_graph(path):
             g.parse(path, format="turtle")
 
 

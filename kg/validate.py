@@ -10,11 +10,14 @@ from rdflib.namespace import RDF
 from kg.vocab import ONTOLOGY_DIR
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
-SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
+SHAPES_GLOB = "shapes*.ttl"   # shapes.ttl plus one file per area (shapes-legal.ttl …)
 
 
 def shapes() -> Graph:
-    return Graph().parse(SHAPES_FILE, format="turtle")
+    g = Graph()
+    for path in sorted(ONTOLOGY_DIR.glob(SHAPES_GLOB)):
+        g.parse(path, format="turtle")
+    return g
 
 
 def validate_graph(data: Graph, max_listed: int = 30) -> tuple[bool, str]:
