@@ -22,6 +22,8 @@ $(VENV)/.installed-test: $(VENV)/.installed
 run: $(VENV)/.installed
 	$(BIN)/kg build seeds --out exports
 	@if [ -f $(CHECK) ]; then $(BIN)/python $(CHECK) exports/graph.ttl; fi
+	$(BIN)/kg analyze --out exports
+	$(BIN)/kg viz --out exports
 	@echo ""
 	@echo "Done. Look at exports/graph.ttl (Turtle; load it into any triple store or rdflib)."
 

@@ -148,3 +148,6 @@ class Mention:
     extractor: str
     concept: Optional[Concept] = None
     quantity: Optional[Quantity] = None
+    # Extractor-specific details the emitter needs, as (key, value) pairs, e.g.
+    # (("kind", "Law"), ("issuer", "加勤乡")); repeated keys are allowed.
+    attrs: tuple[tuple[str, str], ...] = ()

@@ -42,13 +42,15 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from functools import cache
 from pathlib import Path
 
 import cn2an
 from rdflib import Graph, Namespace
 
+from kg.loaders.dates import closing_date, labeled_date, parse_date, reported_year
 from kg.model import Document, NormalizedText, Section, Sentence, SourceText
 
 FZ = Namespace("https://w3id.org/fazhi-kg/ont#")
@@ -318,11 +320,40 @@ def _innermost(sections: list[Section], starts: list[int], pos: int) -> int:
 
 # --- title and year ------------------------------------------------------------------
 
-def _year(title: str, text: str, opening_end: int) -> int | None:
-    for source in (title, text[:opening_end][:400]):
-        m = _YEAR.search(source)
-        if m:
-            return _year_value(m)
+def _published(source: SourceText, text: str) -> date | None:
+    """The publication date: the loader's metadata (a web page's PubDate), else a
+    发布日期/发布时间/成文日期 line in the text."""
+    given = dict(source.metadata).get("published")
+    return (parse_date(given) if given else None) or labeled_date(text)
+
+
+def _year(title: str, text: str, opening_end: int, published: date | None = None) -> int | None:
+    """The year reported on, from the strongest evidence there is.
+
+    The year the title names ("2024年度"); else the year before publication (a
+    page published 2025-01 reports on 2024, see
+    :func:`kg.loaders.dates.reported_year`); else the first year the opening
+    paragraph names; else the year before the date under the signature; else the
+    year the text names most often.
+
+    >>> _year("关于2024年度法治政府建设情况的报告", "", 0, date(2026, 3, 1))
+    2024
+    >>> _year("法治政府建设情况报告", "今年以来,我镇依法行政。", 12, date(2025, 1, 20))
+    2024
+    >>> _year("", "今年以来,我镇依法行政。\\n镇人民政府\\n2025年1月15日", 12)
+    2024
+    """
+    m = _YEAR.search(title)
+    if m:
+        return _year_value(m)
+    if published is not None:
+        return reported_year(published)
+    m = _YEAR.search(text[:opening_end][:400])
+    if m:
+        return _year_value(m)
+    signed = closing_date(text)
+    if signed is not None:
+        return reported_year(signed)
     years = Counter(_year_value(m) for m in _YEAR.finditer(text))
     return years.most_common(1)[0][0] if years else None
 
@@ -337,7 +368,11 @@ def structure(source: SourceText, norm: NormalizedText) -> Document:
         body_start = text.find("\n", title_lines[-1][0]) + 1 or len(text)
     cands = _candidates(text, body_start)
     first = cands[0].start if cands else len(text)
-    year = _year(title, text, first)
+    published = _published(source, text)
+    year = _year(title, text, first, published)
+    if published is not None and "published" not in dict(source.metadata):
+        # A date line of the text is report metadata too (fz:published).
+        source = replace(source, metadata=source.metadata + (("published", published.isoformat()),))
     sections = _assign_types(_build_sections(text, title, cands), cands, year)
     sentences = _sentences(text, sections, [c.cut for c in cands if c.cut is not None])
     return Document(
@@ -354,6 +389,10 @@ def structure(source: SourceText, norm: NormalizedText) -> Document:
 # --- sanity ------------------------------------------------------------------------------
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
+# A table-of-contents line: leader dots, then a page number.
+_TOC_LINE = re.compile(r"(?:[.…·]{3,}|…)\s*\d{1,3}$")
+# A title line naming an official document that is not a report.
+_NOTICE_TITLE = re.compile(r"的(?:通知|通告|公告|函|批复|复函|决定)$")
 
 
 def looks_like_report(doc: Document) -> str | None:
@@ -370,4 +409,13 @@ def looks_like_report(doc: Document) -> str | None:
         return f"not Chinese text ({cjk} of {size} characters are Chinese)"
     if "法治" not in text and "法制" not in text and "依法" not in text:
         return "no mention of 法治"
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    toc = sum(1 for line in lines if _TOC_LINE.search(line))
+    if toc >= 3 and toc >= 0.5 * len(lines):
+        return f"a table of contents, not a report ({toc} of {len(lines)} lines end in a page number)"
+    # A notice that asks for reports quotes their parts but has none of its own;
+    # a cover letter followed by the report it sends has them.
+    notice = next((line for line in lines[:4] if _NOTICE_TITLE.search(line)), None)
+    if notice and not any(s.type for s in doc.sections):
+        return f"a notice, not a report ({notice})"
     return None

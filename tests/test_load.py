@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg import load as load_module
+from kg.loaders import text as load_module
 from kg.load import LOADERS, SUPPORTED_SUFFIXES, Decoded, LoadError, decode_bytes, load
 
 SEEDS = sorted((Path(__file__).parents[1] / "seeds").glob("*.txt"))
@@ -133,6 +133,8 @@ def test_adding_a_loader_is_one_entry(tmp_path, monkeypatch):
     src = load(write(tmp_path, "r.md", b"abc\r\n"))
     assert (src.text, src.encoding) == ("ABC\n", "markdown")
     assert {".txt", ".docx"} <= SUPPORTED_SUFFIXES
+    # every format of issue 3 is registered (their tests live in tests/loaders/)
+    assert {".pdf", ".html", ".htm", ".shtml", ".doc", ".wps"} <= SUPPORTED_SUFFIXES
 
 
 # --- .docx -----------------------------------------------------------------

@@ -17,8 +17,9 @@ from kg.cli import err, main, out
 @click.option("--strict", is_flag=True, help="Exit with status 1 when any file was skipped or the graph does not conform to the SHACL shapes.")
 @click.option("--validate/--no-validate", default=True, show_default=True, help="Check the graph against ontology/shapes.ttl (pySHACL).")
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: when the terminal is interactive).")
-def build(paths: tuple[Path, ...], out_dir: Path, strict: bool, validate: bool, progress: bool | None) -> None:
-    """Read every report under PATHS (default: seeds/) and write OUT/graph.ttl.
+@click.option("--full", is_flag=True, help="Throw the previous store away and build from scratch (normally only changed files are read again).")
+def build(paths: tuple[Path, ...], out_dir: Path, strict: bool, validate: bool, progress: bool | None, full: bool) -> None:
+    """Read every report under PATHS (default: seeds/) into the store OUT/store and write OUT/graph.ttl.
 
     \b
     Inputs: .txt in UTF-8 (with or without BOM), GB18030/GBK, Big5 or UTF-16
@@ -27,17 +28,28 @@ def build(paths: tuple[Path, ...], out_dir: Path, strict: bool, validate: bool, 
     written for the rest.
 
     \b
+    Incremental: OUT/store keeps one named graph per report and a manifest
+    of content hashes, so a second build reads only new and changed files,
+    drops the graphs of deleted ones and recomputes the derived facts.  The
+    result is the same as a build from scratch (--full).  An interrupted
+    build (Ctrl-C, kill) leaves the store consistent; run it again to finish.
+
+    \b
     Examples:
       kg build
       kg build reports/2024 reports/2023 --out exports/all
       kg build one-report.docx --out /tmp/one --strict
+      kg build reports/ --out exports/all --full     # from scratch
     """
     from kg.build import build as run_build
+    from kg.store import StoreError
 
     targets = list(paths) or [Path("seeds")]
     show = progress if progress is not None else err.is_terminal
     try:
-        result = _run_build(run_build, targets, out_dir, validate, show)
+        result = _run_build(run_build, targets, out_dir, validate, show, full)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
     except OSError as exc:  # an output folder that cannot be written, a full disk ...
         raise click.ClickException(f"cannot write to {out_dir}: {exc.strerror or exc}") from None
     _print_summary(result)
@@ -45,7 +57,7 @@ def build(paths: tuple[Path, ...], out_dir: Path, strict: bool, validate: bool, 
         sys.exit(1)
 
 
-def _run_build(run_build, targets, out_dir, validate, show):
+def _run_build(run_build, targets, out_dir, validate, show, full):
     if show:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -56,8 +68,8 @@ def _run_build(run_build, targets, out_dir, validate, show):
             def on_progress(done: int, total: int, name: str) -> None:
                 bar.update(task, completed=done, total=total, description=name)
 
-            return run_build(targets, out_dir, validate=validate, on_progress=on_progress)
-    return run_build(targets, out_dir, validate=validate)
+            return run_build(targets, out_dir, validate=validate, on_progress=on_progress, full=full)
+    return run_build(targets, out_dir, validate=validate, full=full)
 
 
 def _print_summary(result) -> None:
@@ -65,11 +77,17 @@ def _print_summary(result) -> None:
     table.add_column("what")
     table.add_column("count", justify="right")
     table.add_row("reports read", str(result.reports))
+    table.add_row("  extracted now", str(result.extracted))
+    table.add_row("  unchanged, kept", str(result.reused))
+    if result.removed:
+        table.add_row("  graphs dropped", str(result.removed))
     table.add_row("files skipped", str(len(result.skipped)))
     table.add_row("triples", str(result.triples))
     for cls, n in result.class_counts.items():
         table.add_row(f"  {cls}", str(n))
     table.add_row("seconds", f"{result.seconds:.1f}")
+    if result.rebuilt_all:
+        table.caption = "built from scratch (new folder, --full, or the pipeline changed)"
     out.print(table)
     for s in result.skipped:
         err.print(f"[yellow]skipped[/yellow] {s.path}: {s.reason}", highlight=False)

@@ -1,0 +1,110 @@
+"""`make bench`: run every benchmark and write benchmarks/RESULTS.md.
+
+    python benchmarks/run_all.py                           # sizes 1000,10000, 3 runs
+    python benchmarks/run_all.py --sizes 1000 --runs 1     # quick
+    python benchmarks/run_all.py --sizes 1000,10000,50000  # the full-scale targets
+
+RESULTS.md starts with the machine (CPU, cores, RAM, load average before and
+after: other work on the machine slows every figure), the date, the commit and
+the package versions, then the tables of bench_build.py and the output of the
+smaller benchmarks (bench_matcher.py, bench_gazetteer.py).  Options not listed
+here go to bench_build.py (see its --help).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import importlib.metadata
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:       # run as a script: make `benchmarks` importable
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks import bench_build  # noqa: E402
+
+RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+PACKAGES = ("rdflib", "pyoxigraph", "jieba", "pyahocorasick", "OpenCC", "cn2an", "pyshacl", "networkx", "click")
+# The smaller benchmarks, run as they are and shown as they print.
+OTHERS = ("bench_matcher.py", "bench_gazetteer.py")
+
+
+def machine() -> list[str]:
+    cpu = next((line.split(":", 1)[1].strip() for line in _read("/proc/cpuinfo").splitlines()
+                if line.startswith("model name")), platform.processor() or "unknown")
+    mem = next((int(line.split()[1]) / 1024 / 1024 for line in _read("/proc/meminfo").splitlines()
+                if line.startswith("MemTotal")), 0.0)
+    return [f"- CPU: {cpu}; {os.cpu_count()} cores; RAM {mem:.1f} GB; {platform.platform()}",
+            f"- Python {platform.python_version()}; " + ", ".join(f"{p} {_version(p)}" for p in PACKAGES)]
+
+
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_text()
+    except OSError:
+        return ""
+
+
+def _version(package: str) -> str:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def commit() -> str:
+    head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain"], capture_output=True, text=True)
+    if head.returncode:
+        return "unknown"
+    return head.stdout.strip() + (" with uncommitted changes" if dirty.stdout.strip() else "")
+
+
+def load() -> str:
+    return "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+
+
+def others() -> list[str]:
+    lines = []
+    for name in OTHERS:
+        path = ROOT / "benchmarks" / name
+        if not path.exists():
+            continue
+        print(f"running {name} …", file=sys.stderr, flush=True)
+        run = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, cwd=ROOT, timeout=1800)
+        lines += [f"### {name}", "", "```", (run.stdout or run.stderr).rstrip(), "```", ""]
+    return lines
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = bench_build.parse_args(argv)
+    started = dt.datetime.now()
+    load_before = load()
+    bench = bench_build.run(args)
+    small = others()
+    lines = [
+        "# fazhi-kg benchmarks",
+        "",
+        "Written by `make bench` (benchmarks/run_all.py); do not edit by hand.",
+        "",
+        f"- Date: {started:%Y-%m-%d %H:%M}, {(dt.datetime.now() - started).total_seconds() / 60:.0f} minutes; "
+        f"commit {commit()}",
+        *machine(),
+        f"- Load average (1, 5, 15 min) before: {load_before}; after: {load()}  "
+        f"(above the core count, other work shared the machine and every time is inflated)",
+        f"- Corpus: benchmarks/make_corpus.py, seed {args.seed}; sizes {', '.join(f'{n:,}' for n in args.sizes)}; "
+        f"{args.runs} run(s) each, medians; build options: `kg build DIR --out OUT --no-progress {args.build_args}`",
+        "",
+    ]
+    for title, body in bench.sections:
+        lines += [f"## {title}", "", *body, ""]
+    lines += ["## Other benchmarks", "", *small]
+    RESULTS.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
+    print(f"\nwrote {RESULTS}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

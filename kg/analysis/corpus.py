@@ -1,0 +1,289 @@
+"""The part of the graph that analysis and views use, read once into plain frozen records.
+
+Everything downstream (measures, views, the dashboard) works on a :class:`Corpus`
+and never on RDF, so that where the graph lives is decided in one place:
+:func:`open_graph`.  Today that is ``DIR/graph.ttl``; when the build keeps a
+persistent store, only that function changes.
+
+>>> from kg.analysis.corpus import read_corpus                  # doctest: +SKIP
+>>> c = read_corpus("exports")                                   # doctest: +SKIP
+>>> len(c.townships), c.divisions[c.townships[0]].label          # doctest: +SKIP
+(5, '大村乡')
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Mapping
+
+import pyoxigraph as ox
+
+FZ = "https://w3id.org/fazhi-kg/ont#"
+DIVISION_KINDS = ("Province", "Prefecture", "County", "Township")
+ADOPTION = {"implements": "Mechanism", "participatesIn": "Campaign"}   # predicate -> concept kind it adopts
+PREDICATES = ("implements", "plans", "participatesIn")
+
+
+class GraphMissing(FileNotFoundError):
+    """``DIR`` has no graph: ``kg build --out DIR`` was not run there."""
+
+
+@dataclass(frozen=True)
+class Division:
+    iri: str
+    label: str
+    kind: str                       # Province | Prefecture | County | Township
+    parent: str | None = None
+    candidates: tuple[str, ...] = ()  # fz:candidateParent when the parent is unknown
+    code: str | None = None
+
+
+@dataclass(frozen=True)
+class Concept:
+    iri: str
+    label: str
+    kind: str                       # Mechanism | Campaign
+    discovered: bool = False
+    month: int | None = None        # the fixed month of a campaign (fz:month or fz:observedOn)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    quote: str
+    report: str
+    start: int | None = None
+    end: int | None = None
+    year: int | None = None
+
+
+@dataclass(frozen=True)
+class Link:
+    """One ``division predicate concept`` fact with the sentences that back it."""
+    division: str
+    predicate: str                  # implements | plans | participatesIn
+    concept: str
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class Measurement:
+    division: str
+    indicator: str                  # the indicator's Chinese label
+    value: float
+    unit: str
+    year: int | None = None
+    quote: str = ""
+
+
+@dataclass(frozen=True)
+class Corpus:
+    divisions: Mapping[str, Division]
+    concepts: Mapping[str, Concept]   # only concepts some division is linked to
+    links: tuple[Link, ...]
+    measurements: tuple[Measurement, ...] = ()
+    reports: Mapping[str, tuple[str, int | None]] = field(default_factory=dict)  # report -> (division, year)
+    reuse_pairs: frozenset[tuple[str, str]] = frozenset()  # division pairs joined by a text-reuse link
+    vocabulary_size: Mapping[str, int] = field(default_factory=dict)           # concepts known per kind
+
+    @property
+    def townships(self) -> tuple[str, ...]:
+        """Divisions that report facts (mostly townships), sorted by IRI."""
+        return tuple(sorted({l.division for l in self.links}))
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        return tuple(sorted({y for _, y in self.reports.values() if y is not None}))
+
+    def is_empty(self) -> bool:
+        return not self.links and not self.divisions
+
+    def ancestors(self, division: str) -> list[str]:
+        """The parent chain upwards, nearest first (a cycle in bad data stops the walk)."""
+        chain, seen, cur = [], {division}, self.divisions.get(division)
+        while cur is not None and cur.parent and cur.parent not in seen:
+            chain.append(cur.parent)
+            seen.add(cur.parent)
+            cur = self.divisions.get(cur.parent)
+        return chain
+
+    def ancestor_of_kind(self, division: str, kind: str) -> str | None:
+        for a in self.ancestors(division):
+            d = self.divisions.get(a)
+            if d is not None and d.kind == kind:
+                return a
+        return None
+
+
+def open_graph(out_dir: str | Path) -> ox.Store:
+    """The graph ``kg build --out DIR`` wrote, as a queryable store (the one place that knows where it lives)."""
+    path = Path(out_dir) / "graph.ttl"
+    if not path.is_file():
+        raise GraphMissing(f"{path}: no graph here; run `kg build --out {out_dir}` first")
+    store = ox.Store()
+    store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
+    return store
+
+
+def read_corpus(out_dir: str | Path) -> Corpus:
+    return corpus_from_store(open_graph(out_dir))
+
+
+def corpus_from_store(store: ox.Store) -> Corpus:
+    def rows(query: str) -> Iterable:
+        return store.query(PREFIXES + query)
+
+    divisions = _divisions(rows)
+    reports = {r["r"].value: (r["d"].value, _int(r["y"])) for r in rows(
+        "SELECT ?r ?d ?y WHERE { ?r a fz:Report ; fz:division ?d . OPTIONAL { ?r fz:year ?y } }")}
+    evidence: dict[tuple[str, str, str], list[Evidence]] = defaultdict(list)
+    for r in rows("""SELECT ?s ?p ?o ?q ?rep ?cs ?ce WHERE {
+            ?st a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; fz:quote ?q .
+            FILTER(?p IN (fz:implements, fz:plans, fz:participatesIn))
+            OPTIONAL { ?st prov:wasDerivedFrom ?rep } OPTIONAL { ?st fz:charStart ?cs } OPTIONAL { ?st fz:charEnd ?ce } }"""):
+        rep = r["rep"].value if r["rep"] is not None else ""
+        evidence[(r["s"].value, _local(r["p"].value), r["o"].value)].append(
+            Evidence(r["q"].value, rep, _int(r["cs"]), _int(r["ce"]), reports.get(rep, ("", None))[1]))
+    links = []
+    for r in rows("SELECT ?s ?p ?o WHERE { ?s ?p ?o . FILTER(?p IN (fz:implements, fz:plans, fz:participatesIn)) }"):
+        key = (r["s"].value, _local(r["p"].value), r["o"].value)
+        ev = tuple(sorted(evidence.get(key, ()), key=lambda e: (e.report, e.start or 0, e.quote)))
+        links.append(Link(*key, evidence=ev))
+    links.sort(key=lambda l: (l.division, l.predicate, l.concept))
+    linked = {l.concept for l in links}
+    concepts, sizes = _concepts(rows, linked)
+    # a link subject that is not one of the four levels (a village, a department) still needs a record;
+    # it is drawn like a township, under its parent
+    missing = sorted({l.division for l in links} - divisions.keys())
+    if missing:
+        values = " ".join(f"<{iri}>" for iri in missing)
+        for r in rows(f"""SELECT ?d ?l ?p WHERE {{ VALUES ?d {{ {values} }}
+                OPTIONAL {{ ?d rdfs:label ?l FILTER(LANGMATCHES(LANG(?l), "zh") || LANG(?l) = "") }}
+                OPTIONAL {{ ?d fz:parentDivision ?p }} }} ORDER BY ?d ?l ?p"""):
+            iri = r["d"].value
+            if iri not in divisions:
+                parent = r["p"].value if r["p"] is not None else None
+                divisions[iri] = Division(iri, r["l"].value if r["l"] is not None else _local(iri), "Township", parent)
+    return Corpus(divisions, concepts, tuple(links), _measurements(rows), reports, _reuse(rows, reports, divisions), sizes)
+
+
+PREFIXES = f"""PREFIX fz: <{FZ}>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+"""
+
+
+def _divisions(rows) -> dict[str, Division]:
+    found: dict[str, dict] = {}
+    for r in rows("""SELECT ?d ?k ?l ?lang ?p ?c WHERE {
+            VALUES ?k { fz:Province fz:Prefecture fz:County fz:Township } ?d a ?k .
+            OPTIONAL { ?d rdfs:label ?l BIND(LANG(?l) AS ?lang) }
+            OPTIONAL { ?d fz:parentDivision ?p } OPTIONAL { ?d fz:divisionCode ?c } }"""):
+        d = found.setdefault(r["d"].value, {"kind": _local(r["k"].value), "labels": {}, "parent": None, "code": None})
+        if r["l"] is not None:
+            d["labels"].setdefault(r["lang"].value if r["lang"] is not None else "", r["l"].value)
+        if r["p"] is not None:
+            d["parent"] = min(filter(None, (d["parent"], r["p"].value)))   # deterministic if bad data has two
+        if r["c"] is not None:
+            d["code"] = r["c"].value
+    candidates: dict[str, set] = defaultdict(set)
+    for r in rows("SELECT ?d ?c WHERE { ?d fz:candidateParent ?c }"):
+        candidates[r["d"].value].add(r["c"].value)
+    return {iri: Division(iri, _pick_label(d["labels"], iri), d["kind"], d["parent"],
+                          tuple(sorted(candidates.get(iri, ()))), d["code"])
+            for iri, d in sorted(found.items())}
+
+
+def _concepts(rows, linked: set[str]) -> tuple[dict[str, Concept], dict[str, int]]:
+    found: dict[str, dict] = {}
+    sizes: dict[str, int] = defaultdict(int)
+    for r in rows("""SELECT ?c ?k ?l ?lang ?disc ?m ?on WHERE {
+            VALUES ?k { fz:Mechanism fz:Campaign } ?c a ?k .
+            OPTIONAL { ?c skos:prefLabel ?l BIND(LANG(?l) AS ?lang) }
+            OPTIONAL { ?c fz:discovered ?disc } OPTIONAL { ?c fz:month ?m } OPTIONAL { ?c fz:observedOn ?on } }"""):
+        iri = r["c"].value
+        c = found.setdefault(iri, {"kind": _local(r["k"].value), "labels": {}, "disc": False, "month": None})
+        if r["l"] is not None:
+            c["labels"].setdefault(r["lang"].value if r["lang"] is not None else "", r["l"].value)
+        if r["disc"] is not None and r["disc"].value == "true":
+            c["disc"] = True
+        if r["m"] is not None:
+            c["month"] = _int(r["m"])
+        elif r["on"] is not None and c["month"] is None:          # "--12-04" -> 12
+            c["month"] = _int_or_none(r["on"].value[2:4])
+    for iri, c in found.items():
+        sizes[c["kind"]] += 1
+    concepts = {iri: Concept(iri, _pick_label(c["labels"], iri), c["kind"], c["disc"], c["month"])
+                for iri, c in sorted(found.items()) if iri in linked}
+    for iri in sorted(linked - concepts.keys()):                 # linked to something that is not typed
+        concepts[iri] = Concept(iri, _local(iri), "Mechanism")
+    return concepts, dict(sizes)
+
+
+def _measurements(rows) -> tuple[Measurement, ...]:
+    out: dict[str, Measurement] = {}
+    for r in rows("""SELECT ?m ?d ?il ?v ?u ?y ?q WHERE {
+            ?m a fz:Measurement ; fz:division ?d ; fz:indicator ?i ; fz:value ?v .
+            OPTIONAL { ?i skos:prefLabel ?il FILTER(LANGMATCHES(LANG(?il), "zh")) }
+            OPTIONAL { ?m fz:unit ?u } OPTIONAL { ?m fz:year ?y1 }
+            OPTIONAL { ?m prov:wasDerivedFrom ?r . ?r fz:year ?y2 } BIND(COALESCE(?y1, ?y2) AS ?y)
+            OPTIONAL { ?m fz:quote ?q } }
+            ORDER BY ?m"""):
+        if r["m"].value in out:       # one row per extra label or value; the first is kept
+            continue
+        try:
+            value = float(r["v"].value)
+        except ValueError:
+            continue
+        out[r["m"].value] = Measurement(r["d"].value, r["il"].value if r["il"] is not None else "", value,
+                                        r["u"].value if r["u"] is not None else "", _int(r["y"]),
+                                        r["q"].value if r["q"] is not None else "")
+    return tuple(out.values())
+
+
+def _reuse(rows, reports, divisions) -> frozenset[tuple[str, str]]:
+    """Division pairs joined by any property declared ``rdfs:subPropertyOf fz:textReuse``.
+
+    The link may join reports, divisions or evidence statements; each end is
+    mapped to the division whose report it is.
+    """
+    pairs = set()
+    for r in rows("""SELECT ?a ?b ?ra ?rb WHERE { ?p rdfs:subPropertyOf+ fz:textReuse . ?a ?p ?b .
+            OPTIONAL { ?a prov:wasDerivedFrom ?ra } OPTIONAL { ?b prov:wasDerivedFrom ?rb } }"""):
+        ends = []
+        for node, via in ((r["a"], r["ra"]), (r["b"], r["rb"])):
+            iri = node.value
+            if iri in reports:
+                ends.append(reports[iri][0])
+            elif iri in divisions:
+                ends.append(iri)
+            elif via is not None and via.value in reports:
+                ends.append(reports[via.value][0])
+        if len(ends) == 2 and ends[0] != ends[1]:
+            pairs.add(tuple(sorted(ends)))
+    return frozenset(pairs)
+
+
+def _pick_label(labels: dict[str, str], iri: str) -> str:
+    for lang in ("zh", "zh-hans", "zh-cn", ""):
+        if lang in labels:
+            return labels[lang]
+    zh = [v for k, v in labels.items() if k.startswith("zh")]
+    return zh[0] if zh else next(iter(labels.values()), _local(iri))
+
+
+def _local(iri: str) -> str:
+    return iri.rstrip("/").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _int(term) -> int | None:
+    return None if term is None else _int_or_none(term.value)
+
+
+def _int_or_none(text: str) -> int | None:
+    try:
+        return int(float(text))
+    except (TypeError, ValueError):
+        return None

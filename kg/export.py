@@ -1,0 +1,462 @@
+"""Write the store for other systems: Turtle, N-Triples, N-Quads, TriG, JSON-LD, GraphML, GEXF, CSV.
+
+Every writer streams from the store subject by subject, so memory stays flat:
+what is held is the list of subject names (and, for GraphML/GEXF/CSV, the
+set of entity IRIs), never the triples.
+
+Turtle and N-Triples are written in a fixed order (subjects sorted by IRI,
+``rdf:type`` first, then predicates and objects sorted) with a fixed prefix
+table, so two builds of the same input give byte-identical files that diff
+cleanly.  Blank nodes (the ontology's ``owl:unionOf`` lists) are written
+inline as ``[ … ]`` and ``( … )``, never with generated labels.
+Turtle, N-Triples, GraphML, GEXF and CSV are written from the store's
+default graph, the union of all graphs as a set (:mod:`kg.store`): a triple
+repeated in several report graphs (a division's label) is written once.
+N-Quads, TriG and JSON-LD keep the named graphs, one per report.
+
+>>> from pyoxigraph import Store, Quad, NamedNode, Literal
+>>> s = Store()
+>>> s.add(Quad(NamedNode(FZ + "x"), NamedNode(RDFS + "label"), Literal("加勤乡", language="zh")))
+>>> import io; buf = io.BytesIO(); _ = write_turtle(s, buf)
+>>> buf.getvalue().decode().splitlines()[-1]
+'fz:x rdfs:label "加勤乡"@zh .'
+"""
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import os
+import re
+import tempfile
+from collections import Counter, defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Iterator, Optional
+from xml.sax.saxutils import escape as xml_escape, quoteattr
+
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, RdfFormat, Store, serialize
+
+from kg import iri
+
+FZ = iri.ONT
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+
+# Fixed, so that the output does not depend on what happens to be in the graph.
+PREFIXES = {
+    "fz": FZ,
+    "div": f"{iri.ID}division/",
+    "mech": f"{iri.ID}mechanism/",
+    "camp": f"{iri.ID}campaign/",
+    "ind": f"{iri.ID}indicator/",
+    "rep": f"{iri.ID}report/",
+    "ev": f"{iri.ID}evidence/",
+    "meas": f"{iri.ID}measurement/",
+    "fzid": iri.ID,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": XSD,
+    "skos": SKOS,
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": "http://purl.org/dc/terms/",
+}
+_BY_LENGTH = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
+_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?")
+_INTEGER = re.compile(r"[+-]?\d+")
+_DECIMAL = re.compile(r"[+-]?\d*\.\d+")
+RDF_TYPE = NamedNode(RDF + "type")
+
+# What GraphML/GEXF draw as nodes, and the tables CSV writes: one per main class.
+MAIN_CLASSES = {
+    "Report": FZ + "Report", "Province": FZ + "Province", "Prefecture": FZ + "Prefecture",
+    "County": FZ + "County", "Township": FZ + "Township", "Mechanism": FZ + "Mechanism",
+    "Campaign": FZ + "Campaign", "Indicator": FZ + "Indicator", "Measurement": FZ + "Measurement",
+    "Section": FZ + "Section", "Statement": RDF + "Statement",
+}
+NODE_CLASSES = {k: v for k, v in MAIN_CLASSES.items() if k != "Statement"}
+
+FORMATS = {   # name -> (file name, what it is)
+    "ttl": ("graph.ttl", "Turtle, sorted and pretty (the union of all graphs)"),
+    "nt": ("graph.nt", "N-Triples, sorted (the union of all graphs)"),
+    "nq": ("graph.nq", "N-Quads: every triple with its graph (one graph per report)"),
+    "trig": ("graph.trig", "TriG: the named graphs, with prefixes"),
+    "jsonld": ("graph.jsonld", "JSON-LD (the named graphs)"),
+    "graphml": ("graph.graphml", "GraphML for Gephi, yEd, networkx: entities as nodes, relations as edges"),
+    "gexf": ("graph.gexf", "GEXF for Gephi: entities as nodes, relations as edges"),
+    "csv": ("csv", "one CSV table per main class (UTF-8 with BOM, opens in Excel)"),
+}
+
+
+@dataclass
+class Stats:
+    triples: int = 0
+    class_counts: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    format: str
+    path: Path
+    files: tuple[Path, ...]
+    triples: int
+
+
+def _q(store: Store, s, p, o):
+    """Triples of the union (the default graph) matching a pattern."""
+    return store.quads_for_pattern(s, p, o, DefaultGraph())
+
+
+# --- term rendering ---------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=200_000)
+def qname(value: str) -> Optional[str]:
+    """``fz:Report`` for an IRI under a known prefix, else None (cached: IRIs repeat).
+
+    >>> qname(FZ + "Report"), qname(f"{iri.ID}report/abc/section/1")
+    ('fz:Report', None)
+    """
+    for prefix, ns in _BY_LENGTH:         # the longest namespace that matches
+        if value.startswith(ns):
+            local = value[len(ns):]
+            return f"{prefix}:{local}" if _LOCAL.fullmatch(local) else None
+    return None
+
+
+def turtle_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
+
+
+def render_literal(lit: Literal) -> str:
+    """A literal in Turtle: numbers and booleans bare when that keeps their datatype and lexical form.
+
+    >>> render_literal(Literal("58", datatype=NamedNode(XSD + "decimal")))
+    '"58"^^xsd:decimal'
+    >>> render_literal(Literal("2024", datatype=NamedNode(XSD + "integer")))
+    '2024'
+    """
+    value, dt = lit.value, lit.datatype.value
+    if lit.language:
+        return f"{turtle_string(value)}@{lit.language}"
+    if dt == XSD + "string":
+        return turtle_string(value)
+    if dt == XSD + "integer" and _INTEGER.fullmatch(value):
+        return value
+    if dt == XSD + "decimal" and _DECIMAL.fullmatch(value):
+        return value
+    if dt == XSD + "boolean" and value in ("true", "false"):
+        return value
+    return f"{turtle_string(value)}^^{render_iri(dt)}"
+
+
+def render_iri(value: str) -> str:
+    return qname(value) or f"<{value}>"
+
+
+class _Renderer:
+    """Turtle for one subject at a time, blank nodes inline."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def properties(self, subject) -> list[tuple[NamedNode, list]]:
+        """The subject's predicates and objects in the union, in a fixed order."""
+        by_pred: dict = defaultdict(set)
+        for q in _q(self.store, subject, None, None):
+            by_pred[q.predicate].add(q.object)
+        preds = sorted(by_pred, key=lambda p: (p != RDF_TYPE, render_iri(p.value), p.value))
+        return [(p, sorted(by_pred[p], key=lambda o: (self.term(o), str(o)))) for p in preds]
+
+    def rendered(self, subject) -> tuple[list[tuple[str, list[str]]], list]:
+        """(predicate, sorted object texts) pairs for Turtle, and the subject's rdf:type objects."""
+        by_pred: dict = defaultdict(set)
+        for q in _q(self.store, subject, None, None):
+            by_pred[q.predicate].add(q.object)
+        out = []
+        for p, objs in by_pred.items():
+            texts = sorted({self.term(o) for o in objs}) if len(objs) > 1 else [self.term(next(iter(objs)))]
+            out.append((self.predicate(p), texts))
+        out.sort(key=lambda pt: (pt[0] != "a", pt[0]))
+        return out, list(by_pred.get(RDF_TYPE, ()))
+
+    def term(self, t, seen: frozenset = frozenset()) -> str:
+        if isinstance(t, NamedNode):
+            return render_iri(t.value)
+        if isinstance(t, Literal):
+            return render_literal(t)
+        if t in seen:     # a cycle of blank nodes cannot be written inline
+            return "[]"
+        return self.bnode(t, seen | {t})
+
+    def bnode(self, node: BlankNode, seen: frozenset) -> str:
+        props = self.properties(node)
+        items = self._list_items(node)
+        if items is not None:
+            return "( " + " ".join(self.term(i, seen) for i in items) + " )"
+        body = " ; ".join(f"{self.predicate(p)} " + ", ".join(self.term(o, seen) for o in objs) for p, objs in props)
+        return f"[ {body} ]" if body else "[]"
+
+    def _list_items(self, node) -> Optional[list]:
+        items, cur = [], node
+        while isinstance(cur, BlankNode):
+            props = dict((p.value, objs) for p, objs in self.properties(cur))
+            if set(props) != {RDF + "first", RDF + "rest"} or len(props[RDF + "first"]) != 1 or len(props[RDF + "rest"]) != 1:
+                return None
+            items.append(props[RDF + "first"][0])
+            cur = props[RDF + "rest"][0]
+        return items if isinstance(cur, NamedNode) and cur.value == RDF + "nil" else None
+
+    @staticmethod
+    def predicate(p: NamedNode) -> str:
+        return "a" if p == RDF_TYPE else render_iri(p.value)
+
+
+def _subjects(store: Store) -> tuple[list, list, int]:
+    """IRI subjects sorted; blank-node subjects that are nobody's object (written at the end);
+    the number of triples whose subject is a blank node."""
+    iris, bnodes, referenced = set(), set(), set()
+    blank_triples = 0
+    for q in _q(store, None, None, None):
+        s = q.subject
+        if isinstance(s, NamedNode):
+            iris.add(s)
+        else:
+            bnodes.add(s)
+            blank_triples += 1
+        if isinstance(q.object, BlankNode):
+            referenced.add(q.object)
+    return sorted(iris, key=lambda n: n.value), list(bnodes - referenced), blank_triples
+
+
+def write_turtle(store: Store, out: IO[bytes]) -> Stats:
+    """The union of all graphs as sorted, pretty Turtle; returns triple and class counts."""
+    r = _Renderer(store)
+    stats = Stats()
+    classes = Counter()
+    main = {v: k for k, v in MAIN_CLASSES.items()}
+    w = io.TextIOWrapper(out, encoding="utf-8", newline="\n", write_through=False)
+    for prefix, ns in PREFIXES.items():
+        w.write(f"@prefix {prefix}: <{ns}> .\n")
+    iris, top_bnodes, blank_triples = _subjects(store)
+    for s in iris:
+        props, types = r.rendered(s)
+        for o in types:
+            if isinstance(o, NamedNode) and o.value in main:
+                classes[main[o.value]] += 1
+        stats.triples += sum(len(objs) for _, objs in props)
+        w.write("\n" + render_iri(s.value) + " " + " ;\n    ".join(f"{p} " + ", ".join(objs) for p, objs in props) + " .\n")
+    for text in sorted(r.bnode(b, frozenset({b})) for b in top_bnodes):
+        w.write("\n" + text + " .\n")
+    w.flush()
+    w.detach()
+    stats.class_counts = {k: classes[k] for k in MAIN_CLASSES if classes[k]}
+    stats.triples += blank_triples
+    return stats
+
+
+def write_ntriples(store: Store, out: IO[bytes]) -> Stats:
+    """Sorted N-Triples of the union (blank nodes keep the store's labels)."""
+    stats = Stats()
+    iris, _, _ = _subjects(store)
+    bnodes = sorted({q.subject for q in _q(store, None, None, None) if isinstance(q.subject, BlankNode)}, key=str)
+    for s in [*iris, *bnodes]:
+        lines = sorted({f"{q.subject} {q.predicate} {q.object} .\n" for q in _q(store, s, None, None)})
+        stats.triples += len(lines)
+        out.write("".join(lines).encode("utf-8"))
+    return stats
+
+
+# --- GraphML and GEXF --------------------------------------------------------------------------
+
+def _entities(store: Store) -> dict[str, str]:
+    """Entity IRI -> its main class name, for the node-link formats."""
+    found = {}
+    for name, cls in NODE_CLASSES.items():
+        for q in _q(store, None, RDF_TYPE, NamedNode(cls)):
+            if isinstance(q.subject, NamedNode):
+                found.setdefault(q.subject.value, name)
+    return dict(sorted(found.items()))
+
+
+def _label(store: Store, node: str) -> str:
+    labels = sorted(q.object.value for q in _q(store, NamedNode(node), NamedNode(RDFS + "label"), None)
+                    if isinstance(q.object, Literal))
+    zh = sorted(q.object.value for q in _q(store, NamedNode(node), NamedNode(RDFS + "label"), None)
+                if isinstance(q.object, Literal) and q.object.language == "zh")
+    return (zh or labels or [node])[0]
+
+
+def _edges(store: Store, entities: dict[str, str]) -> Iterator[tuple[str, str, str]]:
+    for node in entities:
+        seen = set()
+        for q in _q(store, NamedNode(node), None, None):
+            if isinstance(q.object, NamedNode) and q.object.value in entities and q.predicate != RDF_TYPE:
+                key = (q.predicate.value, q.object.value)
+                if key not in seen:
+                    seen.add(key)
+        for p, o in sorted(seen):
+            yield node, o, render_iri(p)
+
+
+def write_graphml(store: Store, out: IO[bytes]) -> Stats:
+    """Entities as nodes (label, class, iri), relations between them as directed edges (predicate)."""
+    entities = _entities(store)
+    w = io.TextIOWrapper(out, encoding="utf-8", newline="\n")
+    w.write('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">\n'
+            '  <key id="label" for="node" attr.name="label" attr.type="string"/>\n'
+            '  <key id="class" for="node" attr.name="class" attr.type="string"/>\n'
+            '  <key id="iri" for="node" attr.name="iri" attr.type="string"/>\n'
+            '  <key id="predicate" for="edge" attr.name="predicate" attr.type="string"/>\n'
+            '  <graph id="fazhi-kg" edgedefault="directed">\n')
+    for node, cls in entities.items():
+        w.write(f'    <node id={quoteattr(node)}><data key="label">{xml_escape(_label(store, node))}</data>'
+                f'<data key="class">{cls}</data><data key="iri">{xml_escape(node)}</data></node>\n')
+    n = 0
+    for s, o, p in _edges(store, entities):
+        n += 1
+        w.write(f'    <edge id="e{n}" source={quoteattr(s)} target={quoteattr(o)}><data key="predicate">{xml_escape(p)}</data></edge>\n')
+    w.write("  </graph>\n</graphml>\n")
+    w.flush()
+    w.detach()
+    return Stats(triples=n, class_counts=dict(Counter(entities.values())))
+
+
+def write_gexf(store: Store, out: IO[bytes]) -> Stats:
+    """The same nodes and edges as GraphML, in Gephi's own GEXF 1.3."""
+    entities = _entities(store)
+    w = io.TextIOWrapper(out, encoding="utf-8", newline="\n")
+    w.write('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<gexf xmlns="http://gexf.net/1.3" version="1.3">\n'
+            '  <meta><creator>fazhi-kg</creator><description>法治政府建设情况报告 knowledge graph</description></meta>\n'
+            '  <graph defaultedgetype="directed" mode="static">\n'
+            '    <attributes class="node"><attribute id="class" title="class" type="string"/>'
+            '<attribute id="iri" title="iri" type="string"/></attributes>\n'
+            '    <attributes class="edge"><attribute id="predicate" title="predicate" type="string"/></attributes>\n'
+            '    <nodes>\n')
+    for node, cls in entities.items():
+        w.write(f'      <node id={quoteattr(node)} label={quoteattr(_label(store, node))}><attvalues>'
+                f'<attvalue for="class" value="{cls}"/><attvalue for="iri" value={quoteattr(node)}/></attvalues></node>\n')
+    w.write("    </nodes>\n    <edges>\n")
+    n = 0
+    for s, o, p in _edges(store, entities):
+        n += 1
+        w.write(f'      <edge id="e{n}" source={quoteattr(s)} target={quoteattr(o)} label={quoteattr(p)}>'
+                f'<attvalues><attvalue for="predicate" value={quoteattr(p)}/></attvalues></edge>\n')
+    w.write("    </edges>\n  </graph>\n</gexf>\n")
+    w.flush()
+    w.detach()
+    return Stats(triples=n, class_counts=dict(Counter(entities.values())))
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+
+def _csv_value(t) -> str:
+    return t.value if isinstance(t, (NamedNode, Literal)) else f"_:{t.value}"
+
+
+def write_csv_tables(store: Store, folder: Path) -> list[Path]:
+    """One table per main class: ``iri``, then one column per property (several values joined
+    by `` | ``), and a ``… label`` column beside every property whose values are labelled entities."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, cls in MAIN_CLASSES.items():
+        subjects = sorted({q.subject.value for q in _q(store, None, RDF_TYPE, NamedNode(cls))
+                           if isinstance(q.subject, NamedNode)})
+        if not subjects:
+            continue
+        preds, labelled = set(), set()
+        for s in subjects:          # first pass: which columns
+            for q in _q(store, NamedNode(s), None, None):
+                if q.predicate == RDF_TYPE:
+                    continue
+                preds.add(q.predicate.value)
+                if isinstance(q.object, NamedNode) and q.predicate.value not in labelled and \
+                        next(iter(_q(store, q.object, NamedNode(RDFS + "label"), None)), None):
+                    labelled.add(q.predicate.value)
+        columns = sorted(preds, key=lambda p: (p != RDFS + "label", render_iri(p)))
+        header = ["iri"]
+        for p in columns:
+            header.append(render_iri(p))
+            if p in labelled:
+                header.append(render_iri(p) + " label")
+        path = folder / f"{name}.csv"
+        with atomic_file(path, "w", encoding="utf-8-sig", newline="") as f:
+            out = csv.writer(f)
+            out.writerow(header)
+            for s in subjects:       # second pass: one row per subject
+                values = defaultdict(set)
+                for q in _q(store, NamedNode(s), None, None):
+                    values[q.predicate.value].add(q.object)
+                row = [s]
+                for p in columns:
+                    objs = sorted(values.get(p, ()), key=_csv_value)
+                    row.append(" | ".join(_csv_value(o) for o in objs))
+                    if p in labelled:
+                        row.append(" | ".join(_label(store, o.value) for o in objs if isinstance(o, NamedNode)))
+                out.writerow(row)
+        written.append(path)
+    return written
+
+
+# --- files -------------------------------------------------------------------------------------
+
+@contextmanager
+def atomic_file(path: Path, mode: str = "wb", **kw):
+    """Write to a temporary file beside ``path`` and rename it into place only when complete."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, mode, **kw) as f:
+            yield f
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)      # mkstemp makes 0600; an export is an ordinary file
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+_DUMP = {"nq": RdfFormat.N_QUADS, "trig": RdfFormat.TRIG, "jsonld": RdfFormat.JSON_LD}
+_WRITERS = {"ttl": write_turtle, "nt": write_ntriples, "graphml": write_graphml, "gexf": write_gexf}
+
+
+def export_store(store: Store, fmt: str, dest: Path) -> ExportResult:
+    """Write ``store`` as ``fmt`` to ``dest`` (a file; a folder for csv), atomically."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if fmt == "csv":
+        files = write_csv_tables(store, dest)
+        return ExportResult(fmt, dest, tuple(files), 0)
+    with atomic_file(dest) as f:
+        if fmt in _WRITERS:
+            stats = _WRITERS[fmt](store, f)
+        else:
+            stats = Stats()
+
+            def named():          # the default graph only repeats the named graphs
+                for q in store.quads_for_pattern(None, None, None, None):
+                    if not isinstance(q.graph_name, DefaultGraph):
+                        stats.triples += 1
+                        yield q
+            serialize(named(), f, _DUMP[fmt], prefixes=PREFIXES if fmt == "trig" else None)
+    return ExportResult(fmt, dest, (dest,), stats.triples)
+
+
+def export(out_dir: str | Path, fmt: str, dest: Optional[str | Path] = None) -> ExportResult:
+    """``kg export``: the store of ``out_dir`` in ``fmt``, by default to ``out_dir/graph.<ext>``.
+
+    >>> export("exports", "gexf")                       # doctest: +SKIP
+    ExportResult(format='gexf', path=PosixPath('exports/graph.gexf'), ...)
+    """
+    from kg.store import open_read_only
+
+    store = open_read_only(out_dir)
+    target = Path(dest) if dest else Path(out_dir) / FORMATS[fmt][0]
+    return export_store(store, fmt, target)

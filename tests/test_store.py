@@ -1,0 +1,279 @@
+"""The corpus store: one graph per report, the union as a set, incremental and crash-safe builds."""
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Store
+
+import kg.build
+from kg.build import build, pipeline_fingerprint  # noqa: F401 (the real one, before tests patch it)
+from kg.store import GRAPH_DERIVED, CorpusStore, Entry, open_read_only
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
+EX = "https://example.org/"
+
+
+@pytest.fixture(autouse=True)
+def stable_pipeline(monkeypatch):
+    """Other work on the code base must not look like a changed pipeline in the middle of a test."""
+    monkeypatch.setattr(kg.build, "pipeline_fingerprint", lambda: "f" * 64)
+
+
+def _t(s, p, o):
+    return NamedNode(EX + s), NamedNode(EX + p), Literal(o)
+
+
+def _union_is_set_of_named(store: Store) -> None:
+    named = {(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, None)
+             if not isinstance(q.graph_name, DefaultGraph)}
+    default = {(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, DefaultGraph())}
+    assert default == named
+
+
+def test_default_graph_is_the_union_of_the_report_graphs_as_a_set(tmp_path):
+    with CorpusStore.open(tmp_path) as cs:
+        shared = _t("township", "label", "加勤乡")
+        a = cs.put_report(Entry("a" * 64, "a.txt", EX + "g/a", "{}"), [shared, _t("a", "p", "1")])
+        b = cs.put_report(Entry("b" * 64, "b.txt", EX + "g/b", "{}"), [shared, _t("b", "p", "2")])
+        assert (a.triples, b.triples) == (2, 2)
+        assert cs.count() == 3                                  # the shared label once
+        _union_is_set_of_named(cs.store)
+        cs.drop_report(a)
+        assert shared in {(q.subject, q.predicate, q.object) for q in cs.store.quads_for_pattern(None, None, None, DefaultGraph())}
+        assert cs.count() == 2 and [e.path for e in cs.entries()] == ["b.txt"]
+        _union_is_set_of_named(cs.store)
+        cs.drop_report(b)
+        assert cs.count() == 0 and cs.graph_names() == []
+
+
+def test_orphan_graphs_are_dropped(tmp_path):
+    with CorpusStore.open(tmp_path) as cs:
+        cs._add(EX + "g/orphan", [_t("o", "p", "x")])          # a graph whose manifest row was never written
+        cs.put_report(Entry("c" * 64, "c.txt", EX + "g/c", "{}"), [_t("c", "p", "y")])
+        assert cs.drop_orphans() == [EX + "g/orphan"]
+        assert cs.graph_names() == [EX + "g/c"] and cs.count() == 1
+        _union_is_set_of_named(cs.store)
+
+
+def test_blank_nodes_survive_a_shared_graph(tmp_path):
+    with CorpusStore.open(tmp_path) as cs:
+        b = BlankNode()
+        cs.replace_graph(EX + "g/onto", [(NamedNode(EX + "x"), NamedNode(EX + "p"), b), (b, NamedNode(EX + "q"), Literal("1"))])
+        assert cs.count() == 2
+        cs.replace_graph(EX + "g/onto", [(NamedNode(EX + "x"), NamedNode(EX + "p"), Literal("2"))])
+        assert cs.count() == 1
+        _union_is_set_of_named(cs.store)
+
+
+def test_open_read_only_names_the_folder(tmp_path):
+    with pytest.raises(Exception) as e:
+        open_read_only(tmp_path / "nothing")
+    assert "nothing" in str(e.value) and "kg build" in str(e.value)
+
+
+# --- incremental builds ------------------------------------------------------------------------
+
+def _named_quads(out: Path) -> set:
+    """Every quad of the report and shared graphs, blank nodes replaced by a placeholder
+    (their labels are the store's own; their content is compared through graph.ttl)."""
+    store = open_read_only(out)
+    rows = set()
+    for q in store.quads_for_pattern(None, None, None, None):
+        parts = ["_:b" if isinstance(t, BlankNode) else str(t) for t in (q.subject, q.predicate, q.object, q.graph_name)]
+        rows.add(tuple(parts))
+    return rows
+
+
+def _manifest(out: Path) -> list:
+    db = sqlite3.connect(out / "manifest.sqlite")
+    try:
+        return sorted(db.execute("SELECT sha256, graph, summary, triples FROM report"))
+    finally:
+        db.close()
+
+
+def _assert_same_build(a: Path, b: Path) -> None:
+    assert (a / "graph.ttl").read_bytes() == (b / "graph.ttl").read_bytes()
+    assert _named_quads(a) == _named_quads(b)
+    assert _manifest(a) == _manifest(b)
+
+
+@pytest.fixture()
+def corpus(tmp_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for p in SEEDS[:4]:
+        shutil.copy(p, folder / p.name)
+    return folder
+
+
+def test_incremental_build_equals_a_build_from_scratch(tmp_path, corpus, monkeypatch):
+    inc = tmp_path / "inc"
+    first = build([corpus], inc, validate=False)
+    assert first.extracted == 4 and first.reused == 0
+
+    # one file changed, one deleted, one added
+    changed = corpus / SEEDS[1].name
+    changed.write_text(changed.read_text(encoding="utf-8").replace("2024年", "2023年", 1), encoding="utf-8")
+    (corpus / SEEDS[2].name).unlink()
+    shutil.copy(SEEDS[4], corpus / SEEDS[4].name)
+
+    calls = []
+    real = kg.build.process
+    monkeypatch.setattr(kg.build, "process", lambda path, gaz=None: calls.append(Path(path).name) or real(path, gaz))
+    second = build([corpus], inc, validate=False)
+    assert sorted(calls) == sorted([SEEDS[1].name, SEEDS[4].name])     # only what changed is read again
+    assert (second.extracted, second.reused, second.removed) == (2, 2, 2)
+    assert second.reports == 4
+
+    scratch = build([corpus], tmp_path / "scratch", validate=False)
+    assert scratch.triples == second.triples
+    _assert_same_build(inc, tmp_path / "scratch")
+
+
+def test_an_unchanged_corpus_reads_nothing_and_keeps_graph_ttl(tmp_path, corpus, monkeypatch):
+    out = tmp_path / "out"
+    build([corpus], out, validate=False)
+    before = (out / "graph.ttl").stat().st_mtime_ns
+    monkeypatch.setattr(kg.build, "process", lambda *a: pytest.fail("nothing changed, nothing is read"))
+    again = build([corpus], out, validate=False)
+    assert again.extracted == 0 and again.reused == 4
+    assert (out / "graph.ttl").stat().st_mtime_ns == before
+
+
+def test_a_renamed_file_is_recorded_under_its_new_name(tmp_path, corpus):
+    out = tmp_path / "out"
+    build([corpus], out, validate=False)
+    (corpus / SEEDS[0].name).rename(corpus / "renamed.txt")
+    build([corpus], out, validate=False)
+    assert "renamed.txt" in (out / "graph.ttl").read_text(encoding="utf-8")
+    assert SEEDS[0].name not in (out / "graph.ttl").read_text(encoding="utf-8")
+    build([corpus], tmp_path / "scratch", validate=False)
+    _assert_same_build(out, tmp_path / "scratch")
+
+
+def test_the_fingerprint_follows_the_code_and_the_vocabularies(tmp_path, monkeypatch):
+    real_fingerprint = pipeline_fingerprint
+
+    pkg, onto = tmp_path / "kg", tmp_path / "ontology"
+    (pkg / "data").mkdir(parents=True)
+    onto.mkdir()
+    (pkg / "emit.py").write_text("x = 1\n")
+    (pkg / "query.py").write_text("y = 1\n")
+    (onto / "mechanisms.ttl").write_text("# v1\n")
+    (onto / "shapes.ttl").write_text("# v1\n")
+    monkeypatch.setattr(kg.build, "PACKAGE_DIR", pkg)
+    monkeypatch.setattr(kg.build, "ONTOLOGY_DIR", onto)
+    base = real_fingerprint()
+    (pkg / "query.py").write_text("y = 2\n")            # output-only module: same pipeline
+    (onto / "shapes.ttl").write_text("# v2\n")          # shapes do not change what a build writes
+    assert real_fingerprint() == base
+    (onto / "mechanisms.ttl").write_text("# v2\n")
+    assert real_fingerprint() != base
+    (onto / "mechanisms.ttl").write_text("# v1\n")
+    (pkg / "emit.py").write_text("x = 2\n")
+    assert real_fingerprint() != base
+
+
+def test_a_changed_pipeline_rebuilds_everything(tmp_path, corpus, monkeypatch):
+    out = tmp_path / "out"
+    build([corpus], out, validate=False)
+    monkeypatch.setattr(kg.build, "pipeline_fingerprint", lambda: "0" * 64)
+    again = build([corpus], out, validate=False)
+    assert again.rebuilt_all and again.extracted == 4
+
+
+def test_derived_facts_follow_the_reports(tmp_path, corpus, monkeypatch):
+    """Corpus-level facts are recomputed from the persisted summaries, not from the files."""
+    from rdflib import Literal as L, URIRef
+    from rdflib.namespace import RDFS
+
+    def one_per_report(summaries):
+        return [(URIRef(s.report), RDFS.comment, L(f"derived from {s.source_file} of {len(summaries)}")) for s in summaries]
+
+    monkeypatch.setattr("kg.derive.derivers", lambda: {"test": one_per_report})
+    out = tmp_path / "out"
+    build([corpus], out, validate=False)
+    (corpus / SEEDS[0].name).unlink()
+    build([corpus], out, validate=False)
+    store = open_read_only(out)
+    derived = sorted(q.object.value for q in store.quads_for_pattern(None, None, None, NamedNode(GRAPH_DERIVED)))
+    assert derived == sorted(f"derived from {p.name} of 3" for p in SEEDS[1:4])
+
+
+# --- crash safety ------------------------------------------------------------------------------
+
+def test_an_exception_between_reports_leaves_a_store_the_next_build_completes(tmp_path, corpus, monkeypatch):
+    out = tmp_path / "out"
+    real = CorpusStore.put_report
+    calls = {"n": 0}
+
+    def flaky(self, entry, triples):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt            # Ctrl-C between the second and the third report
+        return real(self, entry, triples)
+
+    monkeypatch.setattr(CorpusStore, "put_report", flaky)
+    with pytest.raises(KeyboardInterrupt):
+        build([corpus], out, validate=False)
+    monkeypatch.setattr(CorpusStore, "put_report", real)
+    assert len(_manifest(out)) == 2
+    resumed = build([corpus], out, validate=False)
+    assert resumed.extracted == 2 and resumed.reused == 2
+    build([corpus], tmp_path / "scratch", validate=False)
+    _assert_same_build(out, tmp_path / "scratch")
+
+
+def test_an_interruption_inside_the_shared_graphs_is_redone(tmp_path, corpus, monkeypatch):
+    out = tmp_path / "out"
+    real = CorpusStore.replace_graph
+
+    def broken(self, graph, triples):
+        if graph == GRAPH_DERIVED:
+            raise KeyboardInterrupt
+        return real(self, graph, triples)
+
+    monkeypatch.setattr(CorpusStore, "replace_graph", broken)
+    with pytest.raises(KeyboardInterrupt):
+        build([corpus], out, validate=False)
+    monkeypatch.setattr(CorpusStore, "replace_graph", real)
+    build([corpus], out, validate=False)
+    build([corpus], tmp_path / "scratch", validate=False)
+    _assert_same_build(out, tmp_path / "scratch")
+
+
+def test_a_killed_build_process_is_completed_by_the_next_build(tmp_path, corpus, monkeypatch):
+    monkeypatch.setattr(kg.build, "pipeline_fingerprint", pipeline_fingerprint)   # the one the subprocess computes
+    out = tmp_path / "out"
+    for i in range(2):                       # more reports, so that the kill lands in the middle
+        for p in SEEDS[:4]:
+            text = p.read_text(encoding="utf-8")
+            (corpus / f"copy{i}-{p.name}").write_text(text + "\n" * (i + 1), encoding="utf-8")
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "kg"), "build", str(corpus), "--out", str(out),
+                             "--no-progress", "--no-validate"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    rows = 0
+    while time.monotonic() < deadline and proc.poll() is None:
+        if (out / "manifest.sqlite").exists():
+            try:
+                rows = len(_manifest(out))
+            except sqlite3.Error:
+                rows = 0
+            if rows >= 3:
+                break
+        time.sleep(0.05)
+    assert proc.poll() is None, "the build finished before it could be killed"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert 3 <= len(_manifest(out)) < 12
+    resumed = build([corpus], out, validate=False)
+    assert resumed.reused >= 3 and resumed.reports == 12
+    build([corpus], tmp_path / "scratch", validate=False)
+    _assert_same_build(out, tmp_path / "scratch")
