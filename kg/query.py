@@ -522,7 +522,18 @@ def to_rdf(result: Result, fmt: str = "ttl") -> bytes:
         return Literal(t[1], datatype=NamedNode(t[3])) if t[3] else Literal(t[1])
 
     triples = sorted((Triple(term(s), term(p), term(o)) for s, p, o in result.rows), key=str)
-    formats = {"ttl": RdfFormat.TURTLE, "nt": RdfFormat.N_TRIPLES, "xml": RdfFormat.RDF_XML, "jsonld": RdfFormat.JSON_LD}
+    if fmt == "ttl":                     # the project's sorted writer: the same answer, the same bytes
+        import io
+
+        from pyoxigraph import Quad, Store
+
+        from kg.export import write_turtle
+
+        store, buf = Store(), io.BytesIO()
+        store.extend(Quad(t.subject, t.predicate, t.object) for t in triples)
+        write_turtle(store, buf)
+        return buf.getvalue()
+    formats = {"nt": RdfFormat.N_TRIPLES, "xml": RdfFormat.RDF_XML, "jsonld": RdfFormat.JSON_LD}
     return serialize(triples, format=formats[fmt], prefixes=EXPORT_PREFIXES if fmt in ("ttl", "xml") else None)
 
 
