@@ -20,17 +20,23 @@ $(VENV)/.installed-test: $(VENV)/.installed
 
 ## make run: create the venv, install, build the graph from seeds/ into exports/
 run: $(VENV)/.installed
+	-bash scripts/install-system-packages.sh
 	$(BIN)/kg build seeds --out exports
 	@if [ -f $(CHECK) ]; then $(BIN)/python $(CHECK) exports/graph.ttl; fi
 	$(BIN)/kg analyze --out exports
 	$(BIN)/kg viz --out exports
 	@echo ""
-	@echo "Done. Look at exports/graph.ttl (Turtle; load it into any triple store or rdflib)."
+	@echo "Done. Open exports/index.html (dashboard and views, offline); the graph is exports/graph.ttl"
+	@echo "(Turtle; load it into any triple store), the store exports/store/ (kg query --list)."
 
 ## make test: install what the tests need and run the whole suite
 test: $(VENV)/.installed-test
 	bash scripts/install-system-packages.sh
 	$(BIN)/python -m pytest -q
 
+## make bench: the benchmarks (corpus generator, build throughput, store, views); writes benchmarks/RESULTS.md
+bench: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/run_all.py
+
 clean:
-	rm -rf exports/*.ttl .pytest_cache
+	rm -rf exports/graph.ttl exports/store exports/views exports/analysis exports/index.html .pytest_cache

@@ -32,6 +32,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
+from pyoxigraph import NamedNode
 from rdflib import Literal as RLiteral, Namespace, URIRef
 from rdflib.namespace import PROV, RDF, RDFS
 
@@ -182,9 +183,10 @@ def build(
     with CorpusStore.open(out) as cs:
         cs.set_state("fingerprint", fingerprint)
         cs.drop_orphans()                       # graphs an interrupted build left without a manifest row
+        cs.forget_missing()                     # rows whose graph is gone (the store folder was deleted)
         changed = _update_reports(cs, files, result, on_progress)
         key = _state_key(fingerprint, cs)
-        if changed or cs.get_state("shared") != key:
+        if changed or cs.get_state("shared") != key or not cs.store.contains_named_graph(NamedNode(GRAPH_ONTOLOGY)):
             cs.set_state("shared", None)        # cleared first: a kill below makes the next build redo them
             write_shared_graphs(cs)
             cs.set_state("shared", key)

@@ -253,6 +253,15 @@ class CorpusStore:
         self.store.extend(quads)
         return len(quads) // 2
 
+    def forget_missing(self) -> list[Entry]:
+        """Forget manifest rows whose graph is not in the store (the store folder was deleted or
+        replaced): those reports are read again."""
+        missing = [e for e in self.entries() if not self.store.contains_named_graph(NamedNode(e.graph))]
+        with self.db:
+            for e in missing:
+                self.db.execute("DELETE FROM report WHERE sha256 = ?", (e.sha256,))
+        return missing
+
     def drop_orphans(self) -> list[str]:
         """Drop every named graph that is neither shared nor in the manifest; returns their names."""
         known = {e.graph for e in self.entries()} | set(SHARED_GRAPHS)

@@ -181,6 +181,16 @@ def test_the_fingerprint_follows_the_code_and_the_vocabularies(tmp_path, monkeyp
     assert real_fingerprint() != base
 
 
+def test_a_deleted_store_folder_is_rebuilt_from_the_files(tmp_path, corpus):
+    out = tmp_path / "out"
+    build([corpus], out, validate=False)
+    shutil.rmtree(out / "store")                         # e.g. `make clean` left the manifest behind
+    again = build([corpus], out, validate=False)
+    assert again.extracted == 4 and again.reports == 4
+    build([corpus], tmp_path / "scratch", validate=False)
+    _assert_same_build(out, tmp_path / "scratch")
+
+
 def test_a_changed_pipeline_rebuilds_everything(tmp_path, corpus, monkeypatch):
     out = tmp_path / "out"
     build([corpus], out, validate=False)
