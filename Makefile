@@ -39,4 +39,4 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run_all.py
 
 clean:
-	rm -rf exports/graph.ttl exports/store exports/views exports/analysis exports/index.html .pytest_cache
+	rm -rf exports/graph.ttl exports/store exports/manifest.sqlite exports/push-state exports/views exports/analysis exports/index.html exports/screenshots .pytest_cache
