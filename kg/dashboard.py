@@ -13,14 +13,13 @@ True
 from __future__ import annotations
 
 import base64
-import os
-import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Sequence
 
 import jinja2
 
+from kg.atomicfile import write_text
 from kg.analysis.corpus import ADOPTION
 from kg.viz.lookup import Lookup
 from kg.viz.page import View
@@ -61,11 +60,7 @@ def write_dashboard(lk: Lookup, out_dir: Path, views: Sequence[View]) -> tuple[P
         if analysis.is_dir() else [],
         font_missing=cjk_font_path() is None)
     path = out_dir / "index.html"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".index.", suffix=".tmp", dir=out_dir)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(html)
-    os.replace(tmp, path)
+    write_text(path, html)
     return path, cjk_font_path()
 
 

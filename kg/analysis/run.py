@@ -18,7 +18,8 @@ from kg.analysis.adoption import adoption_matrix, bipartite_graph
 from kg.analysis.centrality import BUDGET, centrality
 from kg.analysis.communities import SEED, communities
 from kg.analysis.corpus import ADOPTION, Corpus, read_corpus
-from kg.analysis.report import markdown_table, write_csv, write_text
+from kg.analysis.report import markdown_table, write_csv
+from kg.atomicfile import write_text
 from kg.analysis.reuse import copied_adoptions
 from kg.analysis.similarity import co_adoption, township_similarity
 from kg.analysis.spread import diffusion, first_years, region_of, regional_adoption

@@ -13,13 +13,12 @@ The terms are declared in ``ontology/analysis.ttl``.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from pathlib import Path
 from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
+from kg.atomicfile import replacing
 from kg.analysis.centrality import Centrality
 from kg.analysis.communities import Community
 from kg.analysis.similarity import CoAdoption, Similar
@@ -104,16 +103,8 @@ def write_back(out_dir: str | Path, triples: Iterable[tuple]) -> Path:
     """Write the named graph to ``DIR/analysis/analysis.trig`` (and into ``DIR/store/`` when there is one)."""
     quads = [ox.Quad(s, p, o, GRAPH) for s, p, o in triples]
     target = Path(out_dir) / "analysis" / "analysis.trig"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".analysis.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            ox.serialize(quads, f, ox.RdfFormat.TRIG, prefixes={"fz": FZ, "fzid": ID})
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with replacing(target, "wb") as f:
+        ox.serialize(quads, f, ox.RdfFormat.TRIG, prefixes={"fz": FZ, "fzid": ID})
     store_dir = Path(out_dir) / "store"
     if store_dir.is_dir():
         store = ox.Store(str(store_dir))

@@ -24,9 +24,7 @@ switches to a popup that inserts titles as raw HTML as soon as one contains
 """
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
@@ -35,6 +33,7 @@ import jinja2
 import pyvis
 from pyvis.network import Network
 
+from kg.atomicfile import write_text
 from kg.viz.style import EDGE_STYLE, FONT_FACE, NODE_STYLE, clip, font_size, short, size_for
 
 PHYSICS_LIMIT = 1000
@@ -159,8 +158,4 @@ def write_view(view: View, views_dir: str | Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     up = "../" * (len(Path(view.name).parts) - 1)
     html = render(view, f"{up}lib", f"{up}../index.html")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(html)
-    os.replace(tmp, path)
-    return path
+    return write_text(path, html)
