@@ -12,6 +12,7 @@ cost before any data.  Medians of RUNS openings.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import tempfile
 import time
@@ -49,7 +50,8 @@ def main() -> None:
         "mechanism, least adopted": concept_view(lk, small),
         "co-adoption": coadoption_view(lk),
     }
-    print(f"graph: {g.nodes} nodes ({g.townships} townships), {g.links} links; read in {read_s:.1f} s")
+    print(f"graph: {g.nodes} nodes ({g.townships} townships), {g.links} links; read in {read_s:.1f} s; "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"| view | nodes drawn | edges drawn | physics | write (s) | open in Chromium (s, median of {args.runs}) |")
     print("|---|---:|---:|---|---:|---:|")
     with Browser() as browser:

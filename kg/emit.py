@@ -11,26 +11,104 @@ mention in the decoded source text).
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Callable, Iterable, Iterator
 
 from rdflib import BNode, Literal, Namespace, URIRef
-from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
+from rdflib import namespace as _ns
 
 from kg import iri
 from kg.link import GAZETTEER_SOURCE, Attribution, ParentLink, Place, Span
 from kg.model import Concept, Document, Mention
 
-FZ = Namespace(iri.ONT)
+
+class CachedTerms:
+    """A namespace whose terms are built once.
+
+    rdflib's ``Namespace`` and ``DefinedNamespace`` build a new URIRef on every
+    attribute access (1-2 µs, more than the triple's other work), and one report
+    asks for the same few terms thousands of times.  The first lookup of a name
+    stores its term on this object; later ones are plain attribute reads.  Names a
+    closed namespace does not define still raise, as in rdflib.
+
+    >>> FZ.quote is FZ.quote, FZ.quote == URIRef(iri.ONT + "quote"), FZ["Report"] == FZ.Report
+    (True, True, True)
+    """
+
+    def __init__(self, namespace) -> None:
+        self._namespace = namespace
+        self._items: dict[str, URIRef] = {}
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        term = getattr(self._namespace, name)
+        setattr(self, name, term)
+        return term
+
+    def __getitem__(self, name: str) -> URIRef:
+        term = self._items.get(name)
+        if term is None:
+            term = self._items[name] = self._namespace[name]
+        return term
+
+
+FZ = CachedTerms(Namespace(iri.ONT))
+RDF, RDFS, PROV, SKOS, XSD = (CachedTerms(n) for n in (_ns.RDF, _ns.RDFS, _ns.PROV, _ns.SKOS, _ns.XSD))
 Triple = tuple[URIRef | BNode, URIRef, URIRef | Literal | BNode]
 
 SCHEME_CLASS = {"mechanism": FZ.Mechanism, "campaign": FZ.Campaign, "indicator": FZ.Indicator}
 SCHEME_IRI = {k: URIRef(f"{iri.ID}scheme/{k}s") for k in SCHEME_CLASS}
 SECTION_TYPES = {"Achievements", "Shortcomings", "ResponsibilityPerformance", "NextYearPlan"}
+_DONE = {"mechanism": FZ.implements, "campaign": FZ.participatesIn}
+
+# Literals are immutable, so one instance may stand in any number of triples.  Building
+# one costs 2-6 µs (rdflib parses and normalizes its value), and a report repeats the
+# same ones: offsets, the quote of a sentence holding several facts, extractor names.
+TRUE, FALSE = Literal(True), Literal(False)
 
 
+@functools.lru_cache(maxsize=8192)
 def zh(text: str) -> Literal:
+    """A Chinese-language literal.
+
+    >>> zh("大村乡") == Literal("大村乡", lang="zh")
+    True
+    """
     return Literal(text, lang="zh")
+
+
+@functools.lru_cache(maxsize=8192)
+def plain(text: str) -> Literal:
+    """A plain string literal (``Literal(text)``)."""
+    return Literal(text)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def integer(n: int) -> Literal:
+    """An ``xsd:integer`` literal.
+
+    >>> integer(12) == Literal(12, datatype=XSD.integer)
+    True
+    """
+    return Literal(n, datatype=XSD.integer)
+
+
+def decimal(value: Decimal) -> Literal:
+    """An ``xsd:decimal`` literal.  Cached by the value's text: equal decimals such as
+    1 and 1.0 are different literals.
+
+    >>> decimal(Decimal("1.0")) == Literal(Decimal("1.0"), datatype=XSD.decimal), str(decimal(Decimal("1")))
+    (True, '1')
+    """
+    return _decimal(str(value))
+
+
+@functools.lru_cache(maxsize=8192)
+def _decimal(text: str) -> Literal:
+    return Literal(Decimal(text), datatype=XSD.decimal)
 
 
 def predicate_for(kind: str, section_type: str | None) -> URIRef | None:
@@ -45,7 +123,7 @@ def predicate_for(kind: str, section_type: str | None) -> URIRef | None:
         return FZ.plans
     if section_type == "Shortcomings":
         return None
-    return {"mechanism": FZ.implements, "campaign": FZ.participatesIn}.get(kind)
+    return _DONE.get(kind)
 
 
 @dataclass(frozen=True)
@@ -92,16 +170,16 @@ def report_triples(doc: Document, who: Attribution, mentions: Iterable[Mention])
 
     yield report, RDF.type, FZ.Report
     yield report, RDFS.label, zh(doc.title or src.name)
-    yield report, FZ.sourceFile, Literal(src.name)
-    yield report, FZ.sha256, Literal(src.sha256)
-    yield report, FZ.encoding, Literal(src.encoding)
+    yield report, FZ.sourceFile, plain(src.name)
+    yield report, FZ.sha256, plain(src.sha256)
+    yield report, FZ.encoding, plain(src.encoding)
     yield report, FZ.division, division
     if doc.title:
-        yield report, FZ.title, Literal(doc.title, lang="zh")
+        yield report, FZ.title, zh(doc.title)
     if doc.year is not None:
-        yield report, FZ.year, Literal(doc.year, datatype=XSD.integer)
+        yield report, FZ.year, integer(doc.year)
     for key, value in src.metadata:
-        yield report, FZ[key], Literal(value)
+        yield report, FZ[key], plain(value)
 
     yield from _place(who.division)
     if who.mention:
@@ -120,17 +198,17 @@ def report_triples(doc: Document, who: Attribution, mentions: Iterable[Mention])
         yield report, FZ.hasSection, node
         yield node, RDF.type, FZ.Section
         yield node, RDFS.label, zh(s.heading or ("前言" if s.level == 0 else s.number))
-        yield node, FZ.sectionLevel, Literal(s.level, datatype=XSD.integer)
+        yield node, FZ.sectionLevel, integer(s.level)
         if s.number:
-            yield node, FZ.sectionNumber, Literal(s.number)
+            yield node, FZ.sectionNumber, plain(s.number)
         if s.heading:
             yield node, FZ.sectionHeading, zh(s.heading)
         if s.type in SECTION_TYPES:
             yield node, FZ.sectionType, FZ[s.type]
         if s.parent is not None:
             yield node, FZ.partOf, URIRef(iri.section(src.sha256, s.parent))
-        yield node, FZ.charStart, Literal(start, datatype=XSD.integer)
-        yield node, FZ.charEnd, Literal(end, datatype=XSD.integer)
+        yield node, FZ.charStart, integer(start)
+        yield node, FZ.charEnd, integer(end)
 
     emitted_concepts: set[str] = set()
     for m in mentions:
@@ -160,9 +238,9 @@ def _place(p: Place) -> Iterator[Triple]:
     yield node, RDF.type, FZ[p.rdf_class]
     yield node, RDFS.label, zh(p.name)
     if p.code:
-        yield node, FZ.divisionCode, Literal(p.code)
+        yield node, FZ.divisionCode, plain(p.code)
     if p.kind:
-        yield node, FZ.divisionKind, Literal(p.kind)
+        yield node, FZ.divisionKind, plain(p.kind)
 
 
 def _parent(doc: Document, report: URIRef, link: ParentLink) -> Iterator[Triple]:
@@ -199,10 +277,10 @@ def _statement(doc, report, subject, predicate, obj, span: Span, extractor: str,
     yield node, PROV.wasDerivedFrom, report
     if also_from:
         yield node, PROV.wasDerivedFrom, URIRef(also_from)
-    yield node, FZ.quote, Literal(_quote(doc, span))
-    yield node, FZ.charStart, Literal(start, datatype=XSD.integer)
-    yield node, FZ.charEnd, Literal(end, datatype=XSD.integer)
-    yield node, FZ.extractor, Literal(extractor)
+    yield node, FZ.quote, plain(_quote(doc, span))
+    yield node, FZ.charStart, integer(start)
+    yield node, FZ.charEnd, integer(end)
+    yield node, FZ.extractor, plain(extractor)
 
 
 def _quote(doc: Document, span: Span) -> str:
@@ -227,7 +305,7 @@ def concept_triples(c: Concept) -> Iterator[Triple]:
     if c.scheme in SCHEME_IRI:
         yield node, SKOS.inScheme, SCHEME_IRI[c.scheme]
     if c.discovered:
-        yield node, FZ.discovered, Literal(True)
+        yield node, FZ.discovered, TRUE
 
 
 @emitter("measurement")
@@ -240,19 +318,19 @@ def _measurement(ctx: Context, m: Mention) -> Iterator[Triple]:
     yield node, RDFS.label, zh(f"{q.indicator or ''} {m.surface}".strip())
     yield node, FZ.division, division
     if doc.year is not None:
-        yield node, FZ.year, Literal(doc.year, datatype=XSD.integer)
-    yield node, FZ.value, Literal(q.value, datatype=XSD.decimal)
+        yield node, FZ.year, integer(doc.year)
+    yield node, FZ.value, decimal(q.value)
     if q.value_max is not None:
-        yield node, FZ.valueMax, Literal(q.value_max, datatype=XSD.decimal)
-    yield node, FZ.unit, Literal(q.unit)
-    yield node, FZ.approximate, Literal(bool(q.approximate))
+        yield node, FZ.valueMax, decimal(q.value_max)
+    yield node, FZ.unit, plain(q.unit)
+    yield node, FZ.approximate, TRUE if q.approximate else FALSE
     if m.concept is not None:
         yield node, FZ.indicator, URIRef(m.concept.iri)
     yield node, PROV.wasDerivedFrom, report
-    yield node, FZ.quote, Literal(_quote(doc, Span(m.start, m.end)))
-    yield node, FZ.charStart, Literal(start, datatype=XSD.integer)
-    yield node, FZ.charEnd, Literal(end, datatype=XSD.integer)
-    yield node, FZ.extractor, Literal(m.extractor)
+    yield node, FZ.quote, plain(_quote(doc, Span(m.start, m.end)))
+    yield node, FZ.charStart, integer(start)
+    yield node, FZ.charEnd, integer(end)
+    yield node, FZ.extractor, plain(m.extractor)
     section_type = doc.section_type_at(m.start)
     if section_type in SECTION_TYPES:
         yield node, FZ.inSectionType, FZ[section_type]

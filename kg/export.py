@@ -1,8 +1,12 @@
 """Write the store for other systems: Turtle, N-Triples, N-Quads, TriG, JSON-LD, GraphML, GEXF, CSV.
 
 Every writer streams from the store subject by subject, so memory stays flat:
-what is held is the list of subject names (and, for GraphML/GEXF/CSV, the
-set of entity IRIs), never the triples.
+the subjects (and, for GraphML/GEXF/CSV, the entities of each class) are put
+in order by an external merge sort (:class:`SortedNames`: sorted runs of at
+most :data:`RUN` names in temporary files, merged), never held all at once;
+what is held is one subject's triples, the blank nodes (the ontology's few),
+and bounded caches.  N-Quads, TriG and JSON-LD are pyoxigraph's streaming
+serializers, in the store's order.
 
 Turtle and N-Triples are written in a fixed order (subjects sorted by IRI,
 ``rdf:type`` first, then predicates and objects sorted) with a fixed prefix
@@ -25,7 +29,9 @@ from __future__ import annotations
 
 import csv
 import functools
+import heapq
 import io
+import itertools
 import os
 import re
 import tempfile
@@ -39,6 +45,7 @@ from xml.sax.saxutils import escape as xml_escape, quoteattr
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, RdfFormat, Store, serialize
 
 from kg import iri
+from kg.atomicfile import replacing
 
 FZ = iri.ONT
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -113,7 +120,7 @@ def _q(store: Store, s, p, o):
 
 # --- term rendering ---------------------------------------------------------------------------
 
-@functools.lru_cache(maxsize=200_000)
+@functools.lru_cache(maxsize=1 << 15)     # bounded: memory must not grow with the graph
 def qname(value: str) -> Optional[str]:
     """``fz:Report`` for an IRI under a known prefix, else None (cached: IRIs repeat).
 
@@ -215,21 +222,73 @@ class _Renderer:
         return "a" if p == RDF_TYPE else render_iri(p.value)
 
 
-def _subjects(store: Store) -> tuple[list, list, int]:
-    """IRI subjects sorted; blank-node subjects that are nobody's object (written at the end);
-    the number of triples whose subject is a blank node."""
-    iris, bnodes, referenced = set(), set(), set()
+RUN = 100_000      # names sorted in memory at a time; the rest wait in temporary files
+
+
+class SortedNames:
+    """Strings in sorted order without duplicates, by external merge sort: runs of at most
+    ``run`` names are sorted and written to temporary files, and iterating merges them
+    (as often as needed).  Memory holds one run, not the whole set.
+
+    >>> names = SortedNames(run=2)
+    >>> for n in ["c", "a", "b", "a", "d"]:
+    ...     names.add(n)
+    >>> list(names), list(names)
+    (['a', 'b', 'c', 'd'], ['a', 'b', 'c', 'd'])
+    >>> names.close()
+    """
+
+    def __init__(self, run: Optional[int] = None):
+        self.run = run or RUN
+        self.pending: set[str] = set()
+        self.files: list = []
+
+    def add(self, name: str) -> None:
+        self.pending.add(name)
+        if len(self.pending) >= self.run:
+            self._spill()
+
+    def _spill(self) -> None:
+        f = tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n")
+        f.writelines(n + "\n" for n in sorted(self.pending))   # IRIs and these keys hold no newline
+        self.files.append(f)
+        self.pending = set()
+
+    def __iter__(self) -> Iterator[str]:
+        runs = [sorted(self.pending)]
+        for f in self.files:
+            f.seek(0)
+            runs.append(line[:-1] for line in f)
+        last = None
+        for name in heapq.merge(*runs):
+            if name != last:
+                yield name
+                last = name
+
+    def close(self) -> None:
+        for f in self.files:
+            f.close()
+        self.files, self.pending = [], set()
+
+
+def _subjects(store: Store) -> tuple[SortedNames, list, int]:
+    """IRI subjects in order (a :class:`SortedNames`; close it); blank-node subjects that are
+    nobody's object (written at the end); the number of triples whose subject is a blank node."""
+    iris, bnodes, referenced = SortedNames(), set(), set()
     blank_triples = 0
+    last = None
     for q in _q(store, None, None, None):
         s = q.subject
         if isinstance(s, NamedNode):
-            iris.add(s)
+            if s != last:              # the store gives a subject's triples together
+                iris.add(s.value)
+                last = s
         else:
             bnodes.add(s)
             blank_triples += 1
         if isinstance(q.object, BlankNode):
             referenced.add(q.object)
-    return sorted(iris, key=lambda n: n.value), list(bnodes - referenced), blank_triples
+    return iris, list(bnodes - referenced), blank_triples
 
 
 def write_turtle(store: Store, out: IO[bytes]) -> Stats:
@@ -242,13 +301,14 @@ def write_turtle(store: Store, out: IO[bytes]) -> Stats:
     for prefix, ns in PREFIXES.items():
         w.write(f"@prefix {prefix}: <{ns}> .\n")
     iris, top_bnodes, blank_triples = _subjects(store)
-    for s in iris:
-        props, types = r.rendered(s)
+    for value in iris:
+        props, types = r.rendered(NamedNode(value))
         for o in types:
             if isinstance(o, NamedNode) and o.value in main:
                 classes[main[o.value]] += 1
         stats.triples += sum(len(objs) for _, objs in props)
-        w.write("\n" + render_iri(s.value) + " " + " ;\n    ".join(f"{p} " + ", ".join(objs) for p, objs in props) + " .\n")
+        w.write("\n" + render_iri(value) + " " + " ;\n    ".join(f"{p} " + ", ".join(objs) for p, objs in props) + " .\n")
+    iris.close()
     for text in sorted(r.bnode(b, frozenset({b})) for b in top_bnodes):
         w.write("\n" + text + " .\n")
     w.flush()
@@ -263,23 +323,60 @@ def write_ntriples(store: Store, out: IO[bytes]) -> Stats:
     stats = Stats()
     iris, _, _ = _subjects(store)
     bnodes = sorted({q.subject for q in _q(store, None, None, None) if isinstance(q.subject, BlankNode)}, key=str)
-    for s in [*iris, *bnodes]:
+    for s in itertools.chain((NamedNode(v) for v in iris), bnodes):     # streamed, not a list
         lines = sorted({f"{q.subject} {q.predicate} {q.object} .\n" for q in _q(store, s, None, None)})
         stats.triples += len(lines)
         out.write("".join(lines).encode("utf-8"))
+    iris.close()
     return stats
 
 
 # --- GraphML and GEXF --------------------------------------------------------------------------
 
-def _entities(store: Store) -> dict[str, str]:
-    """Entity IRI -> its main class name, for the node-link formats."""
-    found = {}
-    for name, cls in NODE_CLASSES.items():
-        for q in _q(store, None, RDF_TYPE, NamedNode(cls)):
-            if isinstance(q.subject, NamedNode):
-                found.setdefault(q.subject.value, name)
-    return dict(sorted(found.items()))
+def _entities(store: Store) -> "_Entities":
+    """The entities of the node-link formats (IRIs typed with a main class), in IRI order."""
+    return _Entities(store)
+
+
+class _Entities:
+    """Entity IRI and its main class name, in IRI order, streamed (an entity of two classes
+    takes the first in NODE_CLASSES).  ``kind(iri)`` tells whether any IRI is an entity: a few
+    index lookups, with a bounded cache (objects repeat: mechanisms, divisions)."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.names = SortedNames()
+        rank = {name: i for i, name in enumerate(NODE_CLASSES)}
+        for name, cls in NODE_CLASSES.items():
+            for q in _q(store, None, RDF_TYPE, NamedNode(cls)):
+                if isinstance(q.subject, NamedNode):
+                    self.names.add(f"{q.subject.value}\t{rank[name]:02d}")   # tab sorts before IRI characters
+        self.kind = functools.lru_cache(maxsize=50_000)(self._kind)
+
+    def _kind(self, value: str) -> Optional[str]:
+        node = NamedNode(value)
+        for name, cls in NODE_CLASSES.items():
+            if next(iter(_q(self.store, node, RDF_TYPE, NamedNode(cls))), None) is not None:
+                return name
+        return None
+
+    def items(self) -> Iterator[tuple[str, str]]:
+        names = list(NODE_CLASSES)
+        last = None
+        for key in self.names:
+            value, rank = key.rsplit("\t", 1)
+            if value != last:
+                yield value, names[int(rank)]
+                last = value
+
+    def __iter__(self) -> Iterator[str]:
+        return (value for value, _ in self.items())
+
+    def __contains__(self, value: str) -> bool:
+        return self.kind(value) is not None
+
+    def close(self) -> None:
+        self.names.close()
 
 
 def _label(store: Store, node: str) -> str:
@@ -290,7 +387,7 @@ def _label(store: Store, node: str) -> str:
     return (zh or labels or [node])[0]
 
 
-def _edges(store: Store, entities: dict[str, str]) -> Iterator[tuple[str, str, str]]:
+def _edges(store: Store, entities: "_Entities") -> Iterator[tuple[str, str, str]]:
     for node in entities:
         seen = set()
         for q in _q(store, NamedNode(node), None, None):
@@ -313,7 +410,9 @@ def write_graphml(store: Store, out: IO[bytes]) -> Stats:
             '  <key id="iri" for="node" attr.name="iri" attr.type="string"/>\n'
             '  <key id="predicate" for="edge" attr.name="predicate" attr.type="string"/>\n'
             '  <graph id="fazhi-kg" edgedefault="directed">\n')
+    counts = Counter()
     for node, cls in entities.items():
+        counts[cls] += 1
         w.write(f'    <node id={quoteattr(node)}><data key="label">{xml_escape(_label(store, node))}</data>'
                 f'<data key="class">{cls}</data><data key="iri">{xml_escape(node)}</data></node>\n')
     n = 0
@@ -323,7 +422,8 @@ def write_graphml(store: Store, out: IO[bytes]) -> Stats:
     w.write("  </graph>\n</graphml>\n")
     w.flush()
     w.detach()
-    return Stats(triples=n, class_counts=dict(Counter(entities.values())))
+    entities.close()
+    return Stats(triples=n, class_counts=dict(counts))
 
 
 def write_gexf(store: Store, out: IO[bytes]) -> Stats:
@@ -338,7 +438,9 @@ def write_gexf(store: Store, out: IO[bytes]) -> Stats:
             '<attribute id="iri" title="iri" type="string"/></attributes>\n'
             '    <attributes class="edge"><attribute id="predicate" title="predicate" type="string"/></attributes>\n'
             '    <nodes>\n')
+    counts = Counter()
     for node, cls in entities.items():
+        counts[cls] += 1
         w.write(f'      <node id={quoteattr(node)} label={quoteattr(_label(store, node))}><attvalues>'
                 f'<attvalue for="class" value="{cls}"/><attvalue for="iri" value={quoteattr(node)}/></attvalues></node>\n')
     w.write("    </nodes>\n    <edges>\n")
@@ -350,7 +452,8 @@ def write_gexf(store: Store, out: IO[bytes]) -> Stats:
     w.write("    </edges>\n  </graph>\n</gexf>\n")
     w.flush()
     w.detach()
-    return Stats(triples=n, class_counts=dict(Counter(entities.values())))
+    entities.close()
+    return Stats(triples=n, class_counts=dict(counts))
 
 
 # --- CSV ---------------------------------------------------------------------------------------
@@ -365,9 +468,11 @@ def write_csv_tables(store: Store, folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, cls in MAIN_CLASSES.items():
-        subjects = sorted({q.subject.value for q in _q(store, None, RDF_TYPE, NamedNode(cls))
-                           if isinstance(q.subject, NamedNode)})
-        if not subjects:
+        subjects = SortedNames()
+        for q in _q(store, None, RDF_TYPE, NamedNode(cls)):
+            if isinstance(q.subject, NamedNode):
+                subjects.add(q.subject.value)
+        if next(iter(subjects), None) is None:
             continue
         preds, labelled = set(), set()
         for s in subjects:          # first pass: which columns
@@ -399,6 +504,7 @@ def write_csv_tables(store: Store, folder: Path) -> list[Path]:
                     if p in labelled:
                         row.append(" | ".join(_label(store, o.value) for o in objs if isinstance(o, NamedNode)))
                 out.writerow(row)
+        subjects.close()
         written.append(path)
     return written
 
@@ -407,20 +513,13 @@ def write_csv_tables(store: Store, folder: Path) -> list[Path]:
 
 @contextmanager
 def atomic_file(path: Path, mode: str = "wb", **kw):
-    """Write to a temporary file beside ``path`` and rename it into place only when complete."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, mode, **kw) as f:
-            yield f
+    """Write to a temporary file beside ``path`` and rename it into place only when complete
+    (:func:`kg.atomicfile.replacing`), with the permissions of an ordinary new file."""
+    with replacing(path, mode, **kw) as f:
+        yield f
         umask = os.umask(0)
         os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)      # mkstemp makes 0600; an export is an ordinary file
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+        os.fchmod(f.fileno(), 0o666 & ~umask)      # mkstemp makes 0600; an export is an ordinary file
 
 
 _DUMP = {"nq": RdfFormat.N_QUADS, "trig": RdfFormat.TRIG, "jsonld": RdfFormat.JSON_LD}

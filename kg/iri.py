@@ -13,10 +13,10 @@ label, reports a hash of their content.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 
-from pypinyin import lazy_pinyin
 
 ONT = "https://w3id.org/fazhi-kg/ont#"
 ID = "https://w3id.org/fazhi-kg/id/"
@@ -24,8 +24,13 @@ ID = "https://w3id.org/fazhi-kg/id/"
 _SYMBOLS = {"+": " plus ", "&": " and ", "%": " pct ", "·": " ", ".": " "}
 
 
+# pypinyin takes ~60 µs a label, and the same labels (concepts, organizations, villages)
+# come back in report after report.
+@functools.lru_cache(maxsize=1 << 16)
 def slug(label: str, max_len: int = 80) -> str:
     """Toneless pinyin syllables joined by '-', lower-case ASCII, digits kept."""
+    from pypinyin import lazy_pinyin    # here, not at the top: commands that only read the store never need it
+
     text = "".join(_SYMBOLS.get(ch, ch) for ch in label)
     parts = []
     for token in lazy_pinyin(text, errors=lambda s: s.split(" ") if " " in s else [s]):

@@ -19,15 +19,12 @@ to a :class:`Decoded`, raising :class:`UnusableFile` when the bytes are unusable
 from __future__ import annotations
 
 import hashlib
+import importlib
 from pathlib import Path
 from typing import Callable
 
 from kg.loaders import Decoded, UnusableFile
-from kg.loaders.oldword import load_doc, load_wps
-from kg.loaders.pdf import load_pdf
 from kg.loaders.text import decode_bytes, load_txt
-from kg.loaders.webpage import load_html
-from kg.loaders.word import load_docx
 from kg.model import SourceText
 
 __all__ = ["LOADERS", "SUPPORTED_SUFFIXES", "Decoded", "LoadError", "UnusableFile", "decode_bytes", "load"]
@@ -45,15 +42,30 @@ class LoadError(Exception):
         self.reason = reason
 
 
+def _on_first_use(module: str, name: str) -> Callable[[bytes], Decoded]:
+    """The loader ``kg.loaders.<module>.<name>``, imported when a file first needs it: the
+    Word, PDF and web-page libraries take most of a second to import, which every build
+    process would pay for a corpus of text files.
+
+    >>> _on_first_use("word", "load_docx").__name__
+    'load_docx'
+    """
+    def loader(data: bytes) -> Decoded:
+        return getattr(importlib.import_module(f"kg.loaders.{module}"), name)(data)
+
+    loader.__name__ = loader.__qualname__ = name
+    return loader
+
+
 LOADERS: dict[str, Callable[[bytes], Decoded]] = {
     ".txt": load_txt,
-    ".docx": load_docx,
-    ".doc": load_doc,
-    ".wps": load_wps,
-    ".pdf": load_pdf,
-    ".html": load_html,
-    ".htm": load_html,
-    ".shtml": load_html,
+    ".docx": _on_first_use("word", "load_docx"),
+    ".doc": _on_first_use("oldword", "load_doc"),
+    ".wps": _on_first_use("oldword", "load_wps"),
+    ".pdf": _on_first_use("pdf", "load_pdf"),
+    ".html": _on_first_use("webpage", "load_html"),
+    ".htm": _on_first_use("webpage", "load_html"),
+    ".shtml": _on_first_use("webpage", "load_html"),
 }
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(LOADERS)
 

@@ -16,7 +16,19 @@ What :func:`normalize` does, in this order:
 4. **One dot**: the dot family · • ・ ‧ ∙ ⋅ ● (and half-width ･) becomes
    ``·`` (U+00B7) *wherever it occurs*, so "12•4" and "12・4" read "12·4".  The
    ASCII full stop ``.`` is left alone (decimals, "12.4").
-5. **Traditional → simplified** with OpenCC ``t2s``, phrase-aware, on lines
+5. **Layout spaces go**: a run of spaces (U+0020, and U+3000, NBSP and the
+   other spaces NFKC made one) between two CJK ideographs is deleted, so that
+   "加 勤 乡人民政府" and "枫 桥 经 验" (a PDF's letter-spaced or justified
+   line) read 加勤乡人民政府 and 枫桥经验.  Chinese has no word spaces, so such
+   a space is never a word break.  A space next to a Latin letter, a digit or
+   punctuation stays ("建设 LED 屏", "一、 加强"), and so does the space of a
+   spaced heading number at a line start ("一 主要成效"), which is numbering,
+   unless the line is letter-spaced throughout ("一 村 一 律 师").
+6. **Curly double quotes**: on a line with an even number of straight double
+   quotes (ASCII ``"``, and full-width ``＂`` after NFKC), they become “ and ”
+   in turn, so that every extractor sees one quote style.  A line with an odd
+   number (a quote running over a line break, a stray mark) is left alone.
+7. **Traditional → simplified** with OpenCC ``t2s``, phrase-aware, on lines
    that contain a character that is traditional only (changed by t2s and not
    in GB2312; so 乾隆, 乾县 and 著作 in a simplified text are left alone).
 
@@ -29,7 +41,9 @@ source                     normalized
 ，  ：  ；  ！  ？           ,  :  ;  !  ?
 １．  ２０２４  ％          1.  2024  %
 “１２·４”  12•4  12・4     “12·4”  12·4  12·4
+"普法"  ＂普法＂             “普法”  “普法”
 关於  開展                  关于  开展
+枫 桥　经验  加 勤 乡        枫桥经验  加勤乡
 =========================  ==========================
 
 Unchanged: 。 、 《 》 “ ” ‘ ’ 【 】 〔 〕 — … ① ② and ASCII ``.``.
@@ -41,6 +55,13 @@ Unchanged: 。 、 《 》 “ ” ‘ ’ 【 】 〔 〕 — … ① ② and A
 >>> s, e = n.to_source(5, 11)
 >>> src[s:e]
 '“１２•４”'
+>>> src = "发挥“枫 桥　经 验”作用"
+>>> n = normalize(src)
+>>> n.text
+'发挥“枫桥经验”作用'
+>>> s, e = n.to_source(3, 7)
+>>> src[s:e]
+'枫 桥　经 验'
 
 :func:`strip_quotes` removes quotation marks on top, so that 新时代“枫桥经验”
 matches the plain label 新时代枫桥经验; its offsets still point to the source.
@@ -199,6 +220,8 @@ def normalize(text: str) -> NormalizedText:
     ('ab\\nc', (0, 2, 4, 5, 6))
     """
     out, offsets = _map_characters(text)
+    out, offsets = _delete_layout_spaces(out, offsets)
+    out = _curl_quotes(out)                      # one character for one: offsets unchanged
     trad = _traditional_only()
     if trad.search(out):
         out, offsets = _to_simplified(out, offsets or list(range(len(text))), trad)
@@ -248,8 +271,70 @@ def _map_characters(text: str) -> tuple[str, list[int] | None]:
     return "".join(pieces), offsets
 
 
+# CJK ideographs: 〇, Extension A, the URO, compatibility ideographs (the
+# twelve unified ones among them survive NFKC), and the supplementary planes.
+_IDEOGRAPH = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+# NFKC has made U+3000, NBSP and the other spaces U+0020 by now.
+_SPACES = re.compile(" +")
+_ONE_IDEOGRAPH = re.compile(f"[{_IDEOGRAPH}]")
+# A heading number at a line start ("一 主要成效", read by kg.sections) ...
+_NUMERALS = "一二三四五六七八九十"
+_SPACED_NUMBER = re.compile(f"[ \t]*[{_NUMERALS}]{{1,3}}")
+# ... followed by a word, not by one letter-spaced character ("一 村 一 律 师").
+_WORD = re.compile(f"[{_IDEOGRAPH}]{{2}}")
+
+
+def _delete_layout_spaces(text: str, offsets: list[int] | None) -> tuple[str, list[int] | None]:
+    """Step 5: delete runs of spaces between two ideographs (``None`` offsets mean 1:1).
+
+    >>> _delete_layout_spaces("加 勤 乡 2024年", None)
+    ('加勤乡 2024年', [0, 2, 4, 5, 6, 7, 8, 9, 10])
+    >>> _delete_layout_spaces("一 主要成效\\n二 〇 二 四 年", None)[0]
+    '一 主要成效\\n二〇二四年'
+    """
+    # Spaces are rare in Chinese text: find them first, then look at their neighbours
+    # (a regex testing every character for an ideograph is ten times slower).
+    pieces: list[str] = []
+    kept: list[int] = []
+    source = range(len(text)) if offsets is None else offsets
+    pos = 0
+    for m in _SPACES.finditer(text):
+        s, e = m.span()
+        if not (s and _ONE_IDEOGRAPH.match(text, s - 1) and _ONE_IDEOGRAPH.match(text, e)):
+            continue
+        if text[s - 1] in _NUMERALS and _WORD.match(text, e) and _SPACED_NUMBER.fullmatch(
+                text, text.rfind("\n", 0, s) + 1, s):
+            continue
+        pieces.append(text[pos:s])
+        kept.extend(source[pos:s])
+        pos = e
+    if not pieces:
+        return text, offsets
+    pieces.append(text[pos:])
+    kept.extend(source[pos:])
+    return "".join(pieces), kept
+
+
+_STRAIGHT_LINE = re.compile(r'^[^\n"]*"[^\n]*', re.M)   # anchored: no rescans of a line
+_STRAIGHT_PAIR = re.compile(r'"([^"]*)"')
+
+
+def _curl_line(m: re.Match[str]) -> str:
+    line = m.group()
+    return _STRAIGHT_PAIR.sub(r"“\1”", line) if line.count('"') % 2 == 0 else line
+
+
+def _curl_quotes(text: str) -> str:
+    """Step 6: straight double quotes become “ ” by parity within each line.
+
+    >>> _curl_quotes('开展"宪法宣传周"和"法律明白人"培养\\n引用"一处')
+    '开展“宪法宣传周”和“法律明白人”培养\\n引用"一处'
+    """
+    return _STRAIGHT_LINE.sub(_curl_line, text) if '"' in text else text
+
+
 def _to_simplified(text: str, offsets: list[int], trad: re.Pattern[str]) -> tuple[str, list[int]]:
-    """Step 5, line by line so that a length change stays local."""
+    """Step 7, line by line so that a length change stays local."""
     pieces: list[str] = []
     new_offsets: list[int] = []
     pos = 0

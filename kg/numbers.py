@@ -113,20 +113,31 @@ def parse_numeral(text: str) -> Decimal:
     return _tidy(_cn2an(s))
 
 
+# An ASCII number (Decimal reads it as written) with at most one marker before and after it;
+# the prefixes that need a magnitude (上/数/几) are left to _strip_markers.
+_PLAIN_RE = re.compile(
+    rf"({'|'.join(p for p in _PREFIXES if p not in _NEEDS_MAGNITUDE)})?([0-9]+(?:\.[0-9]+)?)({'|'.join(_SUFFIXES)})?"
+)
+_SPACES_RE = re.compile(r"\s+")
+_PREFIX_FIRST = frozenset(p[0] for p in _PREFIXES)
+_SUFFIX_LAST = frozenset(q[-1] for q in _SUFFIXES)
+
+
 def _strip_markers(s: str) -> tuple[str, bool]:
     """Remove approximation markers around a numeral; say whether any was there."""
     approx = False
     changed = True
     while changed and s:
         changed = False
-        for p in _PREFIXES:
+        # (the first and last characters rule out most numerals before the loops)
+        for p in _PREFIXES if s[0] in _PREFIX_FIRST else ():
             if s.startswith(p) and len(s) > len(p):
                 rest = s[len(p):]
                 if p in _NEEDS_MAGNITUDE and rest[0] not in CN_MAGNITUDES:
                     continue
                 s, approx, changed = rest, True, True
                 break
-        for q in _SUFFIXES:
+        for q in _SUFFIXES if s and s[-1] in _SUFFIX_LAST else ():
             if s.endswith(q) and len(s) > len(q):
                 s, approx, changed = s[: -len(q)], True, True
                 break
@@ -159,8 +170,11 @@ def parse(text: str) -> Number:
     >>> parse("58")
     Number(value=Decimal('58'), approximate=False, value_max=None)
     """
+    m = _PLAIN_RE.fullmatch(text)
+    if m:  # 58, 96.5, 20余, 约10: most numbers of a report, read without the machinery below
+        return Number(_tidy(Decimal(m.group(2))), bool(m.group(1) or m.group(3)))
     try:
-        return _parse(re.sub(r"\s+", "", text).replace("%", "").replace("％", ""), text)
+        return _parse(_SPACES_RE.sub("", text).replace("%", "").replace("％", ""), text)
     except ArithmeticError as e:  # decimal.InvalidOperation and friends
         raise ValueError(f"not a number: {text!r}") from e
 

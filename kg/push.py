@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -37,6 +36,7 @@ from typing import Callable, Iterator, Optional
 
 from pyoxigraph import BlankNode, DefaultGraph, NamedNode, RdfFormat, serialize
 
+from kg.atomicfile import write_text
 from kg.store import MANIFEST, SHARED_GRAPHS, open_read_only
 
 STATE_DIR = "push-state"
@@ -194,10 +194,7 @@ def state_path(out_dir: Path, target: Target) -> Path:
 
 
 def _save(path: Path, state: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(state, indent=1, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, path)
+    write_text(path, json.dumps(state, indent=1, sort_keys=True))
 
 
 def push(out_dir: str | Path, target: Target, *, restart: bool = False,

@@ -9,7 +9,8 @@ Levels:
   ``sections[0]``, possibly empty);
 * 1 - ``一、`` ``一.`` ``一,`` ``第一部分`` at the start of a line;
 * 2 - ``(一)`` (also ``一)``) at the start of a line;
-* 3 - ``1.`` ``1、`` ``(1)`` ``1)`` ``①`` at the start of a line, and inline
+* 3 - ``1.`` ``1、`` ``(1)`` ``1)`` ``①`` at the start of a line (in a report
+  without 一、 or (一), the style of the first such item is level 1), and inline
   ``一是…二是…`` items anywhere after 。 ; : , or a line break.
 
 A heading is the text after the numbering up to the first 。 ; : ! ? or the
@@ -20,7 +21,7 @@ characters, without 。, that matches a heading cue becomes a level-1 part.
 
 Section types come from the heading cues of ``ontology/sections.ttl``.  The
 top-level parts are typed: level 1, or level 2 when the report has no level 1,
-or line-start level 3 when it has neither.  A part whose heading matches cues of
+or the parts numbered 1. 2. 3. when it has neither (promoted to level 1).  A part whose heading matches cues of
 two types ("三、存在的问题及下一步打算") takes the higher-priority one, and its
 sub-parts are typed on their own among those two types.  Sub-parts otherwise
 inherit the type of their part (:meth:`kg.model.Document.section_type_at`).
@@ -48,10 +49,11 @@ from functools import cache
 from pathlib import Path
 
 import cn2an
-from rdflib import Graph, Namespace
+from rdflib import Namespace
 
 from kg.loaders.dates import closing_date, labeled_date, parse_date, reported_year
 from kg.model import Document, NormalizedText, Section, Sentence, SourceText
+from kg.vocab import ontology
 
 FZ = Namespace("https://w3id.org/fazhi-kg/ont#")
 SECTIONS_TTL = Path(__file__).resolve().parent.parent / "ontology" / "sections.ttl"
@@ -63,15 +65,20 @@ _LEVEL1 = re.compile(
     rf"(?P<num>[{_CN}]{{1,3}})[ \t]*[、.,](?![{_CN}]+[、月季年])"
     rf"|(?P<part>第[{_CN}\d]{{1,3}}(?:部分|章|篇))[ \t]*[、.,:]?"
 )
+# "2.6个村": item 2 when item 1 came before it (see _continued_items); else a decimal.
+_DOTTED_DIGIT = re.compile(r"(?P<num>\d{1,2})[ \t]*[.,](?=\d)")
 # "一 主要成效": a numeral and a space start a heading only on a short line.
-_LEVEL1_SPACED = re.compile(rf"(?P<num>[{_CN}]{{1,3}})[ \t]+(?=[^。\n]{{2,40}}$)")
+_LEVEL1_SPACED = re.compile(rf"(?P<num>[{_CN}]{{1,3}})[ \t]+(?=[^。\n]{{2,60}}$)")
 _LEVEL2 = re.compile(rf"(?P<num>\(?[{_CN}]{{1,3}}\))[ \t]*[、.]?")
 _LEVEL3 = re.compile(
-    r"(?P<num>\d{1,2})[ \t]*[.、,](?!\d)"
+    r"(?P<num>\d{1,2})[ \t]*[.、,](?:(?!\d)|(?=(?:19|20)\d\d年))"   # 1.2024年工作情况 is item 1
     r"|(?P<paren>\(?\d{1,2}\))"
     r"|(?P<circled>[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf\u2776-\u2793\u3280-\u3289])"
 )
-_INLINE = re.compile(rf"(?:^|(?<=[。;:!?,\n]))[ \t]*(?P<num>[{_CN}]{{1,2}}是)(?![否非的])")
+# The first character of any numbering above.
+_NUMBERING_START = re.compile(rf"[{_CN}第(\d\u2460-\u2473\u3251-\u325f\u32b1-\u32bf\u2776-\u2793\u3280-\u3289]")
+# (the lookahead on the first character lets most positions fail before ^ and the lookbehind)
+_INLINE = re.compile(rf"(?=[ \t{_CN}])(?:^|(?<=[。;:!?,\n]))[ \t]*(?P<num>[{_CN}]{{1,2}}是)(?![否非的])")
 _HEADING_END = re.compile(r"[。;:!?\n]")
 _PAGE_NUMBER = re.compile(r"[\s\-—–]*(?:\d+|第\s*\d+\s*页.*)[\s\-—–]*")
 
@@ -95,6 +102,7 @@ class _Candidate:
     start: int
     inline: bool = False
     cut: int | None = None      # where the heading sentence ends, if not at 。 or a line end
+    style: str = ""             # for level 3: "num" (1.), "paren" ((1)) or "circled" (①)
 
 
 @dataclass(frozen=True)
@@ -102,18 +110,19 @@ class _SectionType:
     name: str
     priority: int
     cues: tuple[re.Pattern[str], ...]
+    any_cue: re.Pattern[str] | None = None  # the cues as one alternation (one search, not one per cue)
 
 
 @cache
 def section_types() -> tuple[_SectionType, ...]:
     """The section types and their heading cues from ``ontology/sections.ttl``, by priority."""
-    g = Graph().parse(SECTIONS_TTL)
+    g = ontology()      # the shared parse of ontology/*.ttl (sections.ttl is in it)
     types = []
     for node in g.subjects(FZ.headingCue, None, unique=True):
         name = str(node).rsplit("#", 1)[1]
         priority = int(g.value(node, FZ.cuePriority, default=99))
         cues = tuple(re.compile(str(c)) for c in sorted(g.objects(node, FZ.headingCue)))
-        types.append(_SectionType(name, priority, cues))
+        types.append(_SectionType(name, priority, cues, re.compile("|".join(f"(?:{c.pattern})" for c in cues))))
     return tuple(sorted(types, key=lambda t: (t.priority, t.name)))
 
 
@@ -130,7 +139,7 @@ def classify_heading(heading: str, year: int | None = None) -> tuple[str | None,
     ('Achievements', ('Achievements',))
     """
     h = _BOOK_TITLE.sub("", heading)
-    matched = [t.name for t in section_types() if any(c.search(h) for c in t.cues)]
+    matched = [t.name for t in section_types() if t.any_cue.search(h)]
     if year is not None and matched[:1] in ([], ["Achievements"]):
         if any(_year_value(m) > year for m in _YEAR.finditer(h)):
             matched.insert(0, "NextYearPlan")
@@ -167,14 +176,38 @@ def _heading_after(text: str, pos: int) -> tuple[str, int | None]:
 
 def _line_candidate(text: str, line_start: int, line: str) -> _Candidate | None:
     body = line.lstrip()
+    if not _NUMBERING_START.match(body):     # (most lines: one check instead of four patterns)
+        return None
     at = line_start + len(line) - len(body)
     for level, pattern in ((1, _LEVEL1), (1, _LEVEL1_SPACED), (2, _LEVEL2), (3, _LEVEL3)):
         m = pattern.match(body)
         if m:
             number = next(g for g in m.groups() if g)
             heading, cut = _heading_after(text, at + m.end())
-            return _Candidate(level, number, heading, at, cut=cut)
+            style = next((k for k, v in m.groupdict().items() if v), "") if level == 3 else ""
+            return _Candidate(level, number, heading, at, cut=cut, style=style)
     return None
+
+
+def _continued_items(text: str, lines, found: dict[int, _Candidate]) -> None:
+    """Add "2.6个牧业村…" as item 2 when the item before it at line start is 1.
+
+    A decimal at the start of a line is rare; a list that goes on is not.
+    """
+    last = None
+    for pos, line in lines:
+        body = line.lstrip()
+        at = pos + len(line) - len(body)
+        c = found.get(at)
+        if c is not None:
+            if c.style == "num":
+                last = int(c.number)
+            continue
+        m = _DOTTED_DIGIT.match(body)
+        if m and last is not None and int(m.group("num")) == last + 1:
+            heading, cut = _heading_after(text, at + m.end())
+            found[at] = _Candidate(3, m.group("num"), heading, at, cut=cut, style="num")
+            last += 1
 
 
 def _unnumbered_heading(text: str, line_start: int, line: str) -> _Candidate | None:
@@ -223,10 +256,13 @@ def _candidates(text: str, skip_before: int) -> list[_Candidate]:
         c = _line_candidate(text, pos, line)
         if c:
             found[c.start] = c
+    _continued_items(text, lines, found)
     if not any(c.level == 1 for c in found.values()):
         for pos, line in lines:
             if pos not in found and (c := _unnumbered_heading(text, pos, line)):
                 found.setdefault(c.start, c)
+    if not any(c.level <= 2 for c in found.values()):
+        _promote_top_items(found)
     for m in _INLINE.finditer(text, skip_before):
         start = m.start("num")
         if start not in found:
@@ -238,6 +274,20 @@ def _candidates(text: str, skip_before: int) -> list[_Candidate]:
               or next((c for c in ordered if not c.inline), None)
               or (ordered[0] if ordered else None))
     return [c for c in ordered if anchor and c.start >= anchor.start]
+
+
+def _promote_top_items(found: dict[int, _Candidate]) -> None:
+    """In a report numbered 1. 2. 3. at the top (no 一、 and no (一)), those are its parts.
+
+    The style of the first line-start item is the top level; items of other styles
+    ((1), ①) stay items inside them, so "3.下一步打算" holds its "(1)…(5)".
+    """
+    first = min((c for c in found.values() if c.level == 3), key=lambda c: c.start, default=None)
+    if first is None:
+        return
+    for start, c in list(found.items()):
+        if c.level == 3 and c.style == first.style:
+            found[start] = replace(c, level=1)
 
 
 # --- building the tree -------------------------------------------------------------
@@ -294,20 +344,24 @@ def _sentences(text: str, sections: list[Section], heading_ends: list[int]) -> l
         # A part or an inline item that starts mid-sentence starts a sentence;
         # a heading ending in a colon ends one.
         i = bisect.bisect_right(cuts, s)
-        pieces = []
-        while i < len(cuts) and cuts[i] < e:
-            pieces.append((s, cuts[i]))
-            s = cuts[i]
-            i += 1
-        pieces.append((s, e))
+        if i < len(cuts) and cuts[i] < e:
+            pieces = []
+            while i < len(cuts) and cuts[i] < e:
+                pieces.append((s, cuts[i]))
+                s = cuts[i]
+                i += 1
+            pieces.append((s, e))
+        else:
+            pieces = ((s, e),)      # (the common case, without building a list)
         for s, e in pieces:
             raw = text[s:e]
-            body = raw.strip()
-            if not body or _PAGE_NUMBER.fullmatch(body):
+            lead = raw.lstrip()
+            body = lead.rstrip()
+            # (a page number starts with a dash, a digit or 第: the pattern runs only then)
+            if not body or ((body[0] in "-—–第" or body[0].isdigit()) and _PAGE_NUMBER.fullmatch(body)):
                 continue
-            s += len(raw) - len(raw.lstrip())
-            e = s + len(body)
-            out.append(Sentence(len(out), s, e, body, _innermost(sections, starts, s)))
+            s += len(raw) - len(lead)
+            out.append(Sentence(len(out), s, s + len(body), body, _innermost(sections, starts, s)))
     return out
 
 
@@ -388,7 +442,9 @@ def structure(source: SourceText, norm: NormalizedText) -> Document:
 
 # --- sanity ------------------------------------------------------------------------------
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
+# Runs of Chinese characters: counting them by the lengths of the runs is ~4x faster
+# than a list of every character (this runs on every report).
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 # A table-of-contents line: leader dots, then a page number.
 _TOC_LINE = re.compile(r"(?:[.…·]{3,}|…)\s*\d{1,3}$")
 # A title line naming an official document that is not a report.
@@ -404,13 +460,13 @@ def looks_like_report(doc: Document) -> str | None:
     size = len(text.strip())
     if size < 200:
         return f"too short ({size} chars)"
-    cjk = len(_CJK.findall(text))
+    cjk = sum(map(len, _CJK_RUN.findall(text)))
     if cjk < 0.3 * size:
         return f"not Chinese text ({cjk} of {size} characters are Chinese)"
     if "法治" not in text and "法制" not in text and "依法" not in text:
         return "no mention of 法治"
-    lines = [line.strip() for line in text.split("\n") if line.strip()]
-    toc = sum(1 for line in lines if _TOC_LINE.search(line))
+    lines = [line for line in map(str.strip, text.split("\n")) if line]
+    toc = sum(1 for line in lines if line[-1].isdigit() and _TOC_LINE.search(line))  # (ends in a digit: cheap first)
     if toc >= 3 and toc >= 0.5 * len(lines):
         return f"a table of contents, not a report ({toc} of {len(lines)} lines end in a page number)"
     # A notice that asks for reports quotes their parts but has none of its own;

@@ -20,7 +20,12 @@ the timeout 503, a result over the limit 500 with a message saying so.
 Queries run in worker processes that have the store open read-only; a query
 that passes the timeout is stopped by killing its worker, which is replaced.
 An update waits for running queries, stops the workers, writes, and starts
-them again, so that they see it.
+them again, so that they see it.  It keeps the store's invariant (the default
+graph is the set-union of the named graphs, :mod:`kg.store`): the default graph
+follows the named graphs the update changed, data written without ``GRAPH``
+goes to the named graph ``…/id/graph/updates`` as well, and an update whose
+graphs cannot be known beforehand (``GRAPH ?g``, a ``DELETE … WHERE`` on the
+default graph, ``CLEAR ALL``) is refused with 400 (:func:`update_plan`).
 """
 from __future__ import annotations
 
@@ -36,6 +41,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from kg.query import (PREFIXES, QueryError, QueryTimeout, ResultTooLarge, Worker, canned, bind, syntax_check,
                       to_csv, to_json, to_rdf, to_xml, with_prefixes)
+from kg import iri
 from kg.store import open_read_only, store_path
 
 SELECT_TYPES = {
@@ -140,13 +146,14 @@ class SparqlServer(ThreadingHTTPServer):
     def run_update(self, sparql: str) -> None:
         from pyoxigraph import Store
 
+        plan = update_plan(sparql)             # syntax and graphs first: no lock, no stopped workers
         self.lock.acquire_write()
         try:
             self._stop_workers()                 # read-only handles must not read while we write
             try:
                 store = Store(str(self.store_dir))
                 try:
-                    store.update(sparql, prefixes=PREFIXES)
+                    apply_update(store, sparql, plan)
                     store.flush()
                 finally:
                     del store
@@ -162,6 +169,137 @@ class SparqlServer(ThreadingHTTPServer):
     def server_close(self) -> None:
         super().server_close()
         self._stop_workers()
+
+
+# --- updates keep the union -------------------------------------------------------------------
+# The store's default graph is the set-union copy of its named graphs (kg.store), which the
+# canned queries read.  Oxigraph applies an update to exactly the graphs it names, so after the
+# update the default graph is brought level with the named graphs it changed: what they gained
+# is added, and what they lost is removed unless another named graph still states it.  Data
+# written to the default graph itself (INSERT DATA / DELETE DATA without GRAPH) is kept in the
+# named graph GRAPH_UPDATES, so that it too is in a named graph.  What cannot be mirrored is
+# refused with a message that says how to write it: an update whose graphs are variables
+# (GRAPH ?g in a template), a DELETE/INSERT … WHERE on the default graph, and CLEAR/DROP of
+# DEFAULT, NAMED or ALL.  Edits last until the next `kg build`, which rewrites the graphs of
+# changed reports and drops graphs it does not know (GRAPH_UPDATES among them).
+
+GRAPH_UPDATES = f"{iri.ID}graph/updates"     # what updates wrote to the default graph
+
+
+@dataclass(frozen=True)
+class UpdatePlan:
+    """What an update writes: the named graphs it touches, the triples it inserts into or deletes
+    from the default graph directly (rdflib terms)."""
+
+    graphs: tuple[str, ...]
+    default_inserts: tuple = ()
+    default_deletes: tuple = ()
+
+
+def update_plan(sparql: str) -> UpdatePlan:
+    """The graphs an update writes, read from its algebra; QueryError when it cannot keep the union.
+
+    >>> update_plan('INSERT DATA { GRAPH <https://e/g> { <https://e/s> <https://e/p> 1 } }').graphs
+    ('https://e/g',)
+    >>> update_plan('DELETE WHERE { GRAPH ?g { ?s ?p ?o } }')
+    Traceback (most recent call last):
+    ...
+    kg.query.QueryError: the update writes graphs named by a variable (?g); name each graph (GRAPH <…>) so that the union default graph can be kept
+    """
+    from rdflib import BNode, URIRef, Variable
+    from rdflib.plugins.sparql.algebra import translateUpdate
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    try:
+        ops = translateUpdate(parseUpdate(sparql), initNs=PREFIXES).algebra
+    except Exception as exc:  # noqa: BLE001 - any parse failure: Oxigraph's message says more
+        from pyoxigraph import Store
+
+        from kg.query import _position
+        try:        # text that does not parse runs nothing (no LOAD) on an empty store in memory
+            Store().update(sparql, prefixes=PREFIXES)
+        except SyntaxError as oexc:
+            raise QueryError(f"syntax error: {_position(oexc, sparql)}") from None
+        except Exception:  # noqa: BLE001
+            pass
+        raise QueryError(f"the update cannot be analysed: {exc}") from None
+    graphs, inserts, deletes = [], [], []
+
+    def graph(term, what: str):
+        if isinstance(term, Variable):
+            raise QueryError(f"the update writes graphs named by a variable (?{term}); name each graph "
+                             "(GRAPH <…>) so that the union default graph can be kept")
+        if not isinstance(term, URIRef):
+            raise QueryError(f"the update {what} the default graph, which is the union of the named graphs and is "
+                             "kept by the store: write to a named graph instead (GRAPH <…>)")
+        graphs.append(str(term))
+
+    def triples(ts, bucket: list):
+        for t in ts:
+            if any(isinstance(x, (BNode, Variable)) for x in t):
+                raise QueryError("the update writes blank nodes or variables into the default graph: "
+                                 "write to a named graph instead (GRAPH <…>)")
+            bucket.append(t)
+
+    def part(op, key):      # CompValue.get gives the key's name back when it is missing
+        return op[key] if key in op else None
+
+    for op in ops:
+        if op.name in ("InsertData", "DeleteData"):
+            for g in op.quads or {}:
+                graph(g, "writes")
+            triples(op.triples or (), inserts if op.name == "InsertData" else deletes)
+        elif op.name in ("Modify", "DeleteWhere"):
+            clauses = [part(op, "insert"), part(op, "delete")] if op.name == "Modify" else [op]
+            for clause in clauses:
+                if clause is None:
+                    continue
+                for g in part(clause, "quads") or {}:
+                    graph(g, "writes")
+                if part(clause, "triples"):
+                    graph(part(op, "withClause"), "changes triples of")
+        elif op.name in ("Clear", "Drop"):
+            graph(op.graphiri if isinstance(op.graphiri, URIRef) else None, f"clears {op.graphiri}, that is")
+        elif op.name == "Load":
+            graph(part(op, "graphiri"), "loads into")
+        elif op.name in ("Add", "Copy", "Move"):
+            source, target = op.graph
+            graph(target if target != "DEFAULT" else None, "writes")
+            if op.name == "Move":
+                graph(source if source != "DEFAULT" else None, "moves triples out of")
+        # Create: an empty graph changes no triple
+    return UpdatePlan(tuple(dict.fromkeys(graphs)), tuple(inserts), tuple(deletes))
+
+
+def apply_update(store, sparql: str, plan: UpdatePlan) -> None:
+    """Run ``sparql`` on a writable pyoxigraph store and bring the default (union) graph level
+    with the named graphs of ``plan`` (two transactions: an interruption in between leaves the
+    union short until the next `kg build --full`)."""
+    from pyoxigraph import DefaultGraph, NamedNode, Quad
+
+    from kg.store import to_ox
+
+    def content(g):
+        return {(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, NamedNode(g))}
+
+    before = {g: content(g) for g in plan.graphs}
+    store.update(sparql, prefixes=PREFIXES)
+    default, updates = DefaultGraph(), NamedNode(GRAPH_UPDATES)
+    added, removed = [], set()
+    for g in plan.graphs:
+        after = content(g)
+        added += after - before[g]
+        removed |= before[g] - after
+    direct_in = [tuple(map(to_ox, t)) for t in plan.default_inserts]
+    direct_out = [tuple(map(to_ox, t)) for t in plan.default_deletes]
+    store.extend([Quad(*t, updates) for t in direct_in] + [Quad(*t, default) for t in added])
+    for t in direct_out:
+        store.remove(Quad(*t, updates))
+    for s, p, o in removed | set(direct_out):
+        if any(not isinstance(q.graph_name, DefaultGraph) for q in store.quads_for_pattern(s, p, o, None)):
+            store.add(Quad(s, p, o, default))       # another graph (a report) still states it
+        else:
+            store.remove(Quad(s, p, o, default))
 
 
 class _Handler(BaseHTTPRequestHandler):

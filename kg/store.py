@@ -21,13 +21,22 @@ match three times.)  Queries run on the default graph; ``GRAPH ?g { … }``
 still tells which report a triple came from.  Every write keeps this
 invariant in the same transaction as the named graph it changes.
 
-Crash safety: a report graph is written in one transaction (``Store.extend``),
-and its manifest row is committed only afterwards; removing a report drops the
-row first, then the graph.  A kill at any point leaves either a complete graph
-with its row, or a graph without a row (an *orphan*, dropped by the next
-build), never a half graph that counts as done.  The shared graphs carry a
-state stamp that is cleared before they are rewritten and set when they are
-complete, so the next build redoes them after an interruption.
+Writing: reports arrive in batches (:meth:`CorpusStore.put_reports`) as
+N-Quads text, each triple twice (in its report graph and in the default
+graph), and go in with Oxigraph's bulk loader; then their manifest rows are
+committed in one SQLite transaction.
+
+Crash safety: a report counts as stored only once its manifest row is
+committed, which happens after its graph is complete; removing a report drops
+the row first, then the graph.  A kill at any point leaves complete graphs
+with their rows, plus possibly graphs without a row (*orphans*) and, when the
+kill hit a bulk load, default-graph triples that no named graph holds.  A
+``loading`` stamp in the manifest is set before every load and cleared after
+the rows are committed; the next build sees it and repairs the store
+(:meth:`CorpusStore.repair`): orphans dropped, stray default triples deleted.
+The shared graphs carry a state stamp that is cleared before they are
+rewritten and set when they are complete, so the next build redoes them
+after an interruption.
 
 >>> import tempfile
 >>> with tempfile.TemporaryDirectory() as d:
@@ -43,9 +52,9 @@ import json
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
+from typing import Iterable, Iterator, Optional, Sequence
 
-from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Store, parse
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store, parse
 
 from kg import iri
 
@@ -139,6 +148,65 @@ def to_quads(triples: Iterable[tuple], graph: str) -> Iterator[Quad]:
         yield Quad(to_ox(s), to_ox(p), to_ox(o), g)
 
 
+# N-Triples escapes, written exactly as Oxigraph writes them (so that a term read back from the
+# store and the same term written here compare equal as text): the delimiters, the usual
+# short escapes, every other control character as \uXXXX.
+_ESCAPES = str.maketrans({**{chr(i): f"\\u{i:04X}" for i in (*range(0x20), 0x7F)},
+                          "\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t",
+                          "\b": "\\b", "\f": "\\f"})
+
+
+def nt_term(term) -> str:
+    """An rdflib or pyoxigraph term in N-Triples syntax.
+
+    >>> from rdflib import Literal as L, URIRef
+    >>> nt_term(URIRef("https://e/x")), nt_term(L('说"法"\\n', lang="zh")), nt_term(L(3))
+    ('<https://e/x>', '"说\\\\"法\\\\"\\\\n"@zh', '"3"^^<http://www.w3.org/2001/XMLSchema#integer>')
+    """
+    from rdflib import BNode as RBNode, Literal as RLiteral
+
+    if isinstance(term, RLiteral):
+        text = '"' + str(term).translate(_ESCAPES) + '"'
+        if term.language:
+            return f"{text}@{term.language}"
+        return f"{text}^^<{term.datatype}>" if term.datatype else text
+    if isinstance(term, (RBNode, BlankNode)):
+        return f"_:{term}" if isinstance(term, RBNode) else str(term)
+    if isinstance(term, (NamedNode, Literal)):
+        return str(term)
+    return f"<{term}>"
+
+
+def report_nquads(graph: str, triples: Iterable[tuple]) -> tuple[str, int]:
+    """A report's triples as N-Quads for :meth:`CorpusStore.put_reports`: each in the report
+    graph and in the default graph.  Returns the text and the number of distinct triples.
+
+    >>> from rdflib import Literal as L, URIRef
+    >>> text, n = report_nquads("https://e/g", [(URIRef("https://e/s"), URIRef("https://e/p"), L("x"))] * 2)
+    >>> print(text, end=""), n
+    <https://e/s> <https://e/p> "x" <https://e/g> .
+    <https://e/s> <https://e/p> "x" .
+    (None, 1)
+    """
+    from rdflib import URIRef
+
+    # A report repeats its IRIs (predicates, its division, its sections) hundreds of times:
+    # writing each once is most of the cost of this function.
+    iris: dict = {}
+
+    def term(t) -> str:
+        if type(t) is URIRef:
+            text = iris.get(t)
+            if text is None:
+                text = iris[t] = f"<{t}>"
+            return text
+        return nt_term(t)
+
+    g = f" <{graph}> .\n"
+    rows = dict.fromkeys(f"{term(s)} {term(p)} {term(o)}" for s, p, o in triples)
+    return "".join(f"{row}{g}{row} .\n" for row in rows), len(rows)
+
+
 # --- the store ---------------------------------------------------------------------------------
 
 class CorpusStore:
@@ -164,6 +232,8 @@ class CorpusStore:
                                                summary TEXT NOT NULL, triples INTEGER NOT NULL DEFAULT 0);
             CREATE TABLE IF NOT EXISTS skipped (path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, reason TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS filestat (path TEXT PRIMARY KEY, size INTEGER NOT NULL,
+                                                 mtime_ns INTEGER NOT NULL, sha256 TEXT NOT NULL);
         """)
         db.commit()
         return cls(out, store, db)
@@ -184,6 +254,12 @@ class CorpusStore:
     # manifest ----------------------------------------------------------------------------------
     def entries(self) -> list[Entry]:
         rows = self.db.execute("SELECT sha256, path, graph, summary, triples FROM report ORDER BY sha256")
+        return [Entry(*row) for row in rows]
+
+    def index(self) -> list[Entry]:
+        """As :meth:`entries` without the summaries (``summary_json`` empty): what a build needs
+        to know of every report, at a few hundred bytes each however long the reports are."""
+        rows = self.db.execute("SELECT sha256, path, graph, '', triples FROM report ORDER BY sha256")
         return [Entry(*row) for row in rows]
 
     def skipped(self) -> dict[str, SkipEntry]:
@@ -214,18 +290,50 @@ class CorpusStore:
 
     # graphs ------------------------------------------------------------------------------------
     def put_report(self, entry: Entry, triples: Iterable[tuple]) -> Entry:
-        """Write one report's graph (one transaction), then its manifest row.
+        """Write one report's graph, then its manifest row (see :meth:`put_reports`).
 
-        ``triples`` are pyoxigraph or rdflib terms.  A leftover graph of the same
-        name (an orphan from an interrupted build) is replaced.
+        ``triples`` are pyoxigraph or rdflib terms.
         """
-        self.drop_graph(entry.graph)
-        n = self._add(entry.graph, triples)
-        done = Entry(entry.sha256, entry.path, entry.graph, entry.summary_json, n)
+        text, n = report_nquads(entry.graph, triples)
+        return self.put_reports([(Entry(entry.sha256, entry.path, entry.graph, entry.summary_json, n), text)])[0]
+
+    def put_reports(self, batch: Sequence[tuple[Entry, str]]) -> list[Entry]:
+        """Write a batch of reports: their N-Quads (from :func:`report_nquads`) in one bulk
+        load, then their manifest rows in one transaction.
+
+        A leftover graph of the same name (an orphan of an interrupted build) is replaced.
+        """
+        if not batch:
+            return []
+        for entry, _ in batch:
+            self.drop_graph(entry.graph)
+        self.set_state("loading", "1")
+        self.store.bulk_load("".join(text for _, text in batch).encode("utf-8"), RdfFormat.N_QUADS)
         with self.db:
-            self.db.execute("INSERT OR REPLACE INTO report VALUES (?, ?, ?, ?, ?)",
-                            (done.sha256, done.path, done.graph, done.summary_json, done.triples))
-        return done
+            self.db.executemany("INSERT OR REPLACE INTO report VALUES (?, ?, ?, ?, ?)",
+                                [(e.sha256, e.path, e.graph, e.summary_json, e.triples) for e, _ in batch])
+            self.db.execute("DELETE FROM state WHERE key = 'loading'")
+        return [e for e, _ in batch]
+
+    def repair(self) -> list[str]:
+        """Undo what an interrupted build left: graphs without a manifest row and, if a bulk
+        load was cut short, default-graph triples that no named graph holds (a scan of the
+        whole default graph, so only then).  Returns the orphan graphs dropped."""
+        orphans = self.drop_orphans()
+        if self.get_state("loading"):
+            self.store.update("DELETE { ?s ?p ?o } WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }")
+            self.set_state("loading", None)
+        return orphans
+
+    # file hashes ---------------------------------------------------------------------------------
+    def cached_hashes(self) -> dict[str, tuple[int, int, str]]:
+        """path → (size, mtime_ns, sha256) as last seen, so unchanged files need not be read."""
+        return {row[0]: (row[1], row[2], row[3]) for row in self.db.execute("SELECT * FROM filestat")}
+
+    def remember_hashes(self, rows: Iterable[tuple[str, int, int, str]]) -> None:
+        with self.db:
+            self.db.execute("DELETE FROM filestat")
+            self.db.executemany("INSERT OR REPLACE INTO filestat VALUES (?, ?, ?, ?)", rows)
 
     def drop_report(self, entry: Entry) -> None:
         """Forget the manifest row, then drop the graph (a kill in between leaves an orphan graph)."""
@@ -256,7 +364,7 @@ class CorpusStore:
     def forget_missing(self) -> list[Entry]:
         """Forget manifest rows whose graph is not in the store (the store folder was deleted or
         replaced): those reports are read again."""
-        missing = [e for e in self.entries() if not self.store.contains_named_graph(NamedNode(e.graph))]
+        missing = [e for e in self.index() if not self.store.contains_named_graph(NamedNode(e.graph))]
         with self.db:
             for e in missing:
                 self.db.execute("DELETE FROM report WHERE sha256 = ?", (e.sha256,))
@@ -264,16 +372,49 @@ class CorpusStore:
 
     def drop_orphans(self) -> list[str]:
         """Drop every named graph that is neither shared nor in the manifest; returns their names."""
-        known = {e.graph for e in self.entries()} | set(SHARED_GRAPHS)
+        known = {e.graph for e in self.index()} | set(SHARED_GRAPHS)
         orphans = sorted(g.value for g in self.store.named_graphs() if isinstance(g, NamedNode) and g.value not in known)
         for g in orphans:
             self.drop_graph(g)
         return orphans
 
     def replace_graph(self, graph: str, triples: Iterable[tuple]) -> int:
-        """Replace a shared graph's content; callers stamp the state once all shared graphs are done."""
-        self.drop_graph(graph)
-        return self._add(graph, triples)
+        """Make a shared graph hold exactly ``triples``; callers stamp the state once all shared
+        graphs are done.
+
+        Only the difference is written: after one changed report the derived facts and the
+        gazetteer slice mostly stay as they are, and rewriting them whole would cost as much
+        as the graphs are large.  (Blank nodes never compare equal across writes: triples
+        with them are always replaced.)
+        """
+        g = NamedNode(graph)
+        old = {f"{q.subject} {q.predicate} {q.object}": q.triple
+               for q in self.store.quads_for_pattern(None, None, None, g)}
+        new = dict.fromkeys(" ".join(map(nt_term, t)) for t in triples)
+        gone = [(t.subject, t.predicate, t.object) for row, t in old.items() if row not in new]
+        for i in range(0, len(gone), 5000):
+            self._remove(g, gone[i:i + 5000])
+        added = "".join(f"{row} {g} .\n{row} .\n" for row in new if row not in old)
+        if added:
+            self.store.load(added.encode("utf-8"), RdfFormat.N_QUADS)     # one transaction
+        return len(new)
+
+    def _remove(self, graph: NamedNode, triples: list[tuple]) -> None:
+        """Remove triples from a named graph and, in the same update, from the default graph
+        where no other graph holds them."""
+        plain = [t for t in triples if not any(isinstance(x, BlankNode) for x in t)]
+        for t in triples:
+            if any(isinstance(x, BlankNode) for x in t):    # SPARQL cannot name a blank node
+                self.store.remove(Quad(*t, graph))
+                if not any(True for _ in self.store.quads_for_pattern(*t, None) if _.graph_name != DefaultGraph()):
+                    self.store.remove(Quad(*t, DefaultGraph()))
+        if not plain:
+            return
+        rows = " ".join(f"({' '.join(map(nt_term, t))})" for t in plain)
+        g = str(graph)
+        self.store.update(f"DELETE {{ GRAPH {g} {{ ?s ?p ?o }} }} WHERE {{ VALUES (?s ?p ?o) {{ {rows} }} }} ; "
+                          f"DELETE {{ ?s ?p ?o }} WHERE {{ VALUES (?s ?p ?o) {{ {rows} }} "
+                          f"FILTER NOT EXISTS {{ GRAPH ?h {{ ?s ?p ?o }} }} }}")
 
     def load_file(self, graph: str, path: Path) -> int:
         """Add an RDF file (Turtle …) to a graph (one transaction)."""
@@ -288,13 +429,18 @@ class CorpusStore:
         return sum(1 for _ in self.store.quads_for_pattern(None, None, None, target))
 
     def summaries(self):
-        """The ReportSummary of every report in the manifest, read back from JSON."""
-        from kg.derive import Passage, ReportSummary
+        """The ReportSummary of every report in the manifest (a :class:`kg.derive.Summaries`,
+        sorted by content hash): read back from JSON when used, and only those asked for
+        when a deriver reads them by hash (``.read(hashes)``)."""
+        from kg.derive import Summaries, summary_from_json
 
-        out = []
-        for e in self.entries():
-            d = json.loads(e.summary_json)
-            d["passages"] = tuple(Passage(**p) for p in d.get("passages", ()))
-            out.append(ReportSummary(**d))
-        return out
+        def read(hashes: Sequence[str]) -> list:
+            found = {}
+            for i in range(0, len(hashes), 500):
+                part = hashes[i:i + 500]
+                found.update(self.db.execute(f"SELECT sha256, summary FROM report WHERE sha256 IN "
+                                             f"({','.join('?' * len(part))})", part))
+            return [summary_from_json(found[h]) for h in hashes]
+
+        return Summaries([row[0] for row in self.db.execute("SELECT sha256 FROM report")], read)
 

@@ -86,6 +86,10 @@ def test_rerun_replaces_the_named_graph_in_a_store(tmp_path, seeds):
     store = ox.Store.read_only(str(out / "store"))
     assert first > 0 and len(store) == first
     assert list(store.named_graphs()) == [GRAPH]
+    # the default graph is the union of the named graphs: the analysis is there too, once
+    named = {q.triple for q in store.quads_for_pattern(None, None, None, GRAPH)}
+    default = {q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+    assert named and default == named
 
 
 def _two(quote_a: str, quote_b: str, extra: tuple = ()) -> Corpus:
@@ -184,3 +188,57 @@ def test_cli_on_empty_and_missing_graphs(tmp_path):
     assert res.exit_code == 1 and "graph.ttl" in res.output and "Traceback" not in res.output
     res = runner.invoke(main, ["analyze", "--out", str(tmp_path), "--reuse-weight", "2"])
     assert res.exit_code == 2
+
+
+@pytest.mark.parametrize("reuse_weight", [0.0, 0.5, 1.0])
+def test_top_k_neighbours_are_those_of_all_pairs(reuse_weight, monkeypatch):
+    """The pruned search (chunks of equal vector length) finds exactly what scoring every pair finds."""
+    import numpy as np
+    from scipy import sparse
+
+    import kg.analysis.similarity as similarity
+    from kg.analysis.adoption import Adoption
+
+    rng = np.random.default_rng(7)
+    n, m, k = 240, 30, 6
+    popularity = 0.5 / (1 + np.arange(m)) ** 0.8
+    b = (rng.random((n, m)) < popularity).astype(np.float32)
+    b[b.sum(axis=1) == 0, 0] = 1
+    w = b.copy()
+    w[(rng.random((n, m)) < 0.3) & (b > 0)] = reuse_weight        # adoptions that look copied
+    monkeypatch.setattr(similarity, "BLOCK", 37)                   # several blocks, several chunks per length
+    monkeypatch.setattr(similarity, "CHUNK", 5)
+    names = tuple(f"t{i:03d}" for i in range(n))
+    got = [(s.a, s.b, round(s.jaccard, 6), round(s.discounted, 6), s.shared) for s in
+           similarity.township_similarity(Adoption(names, tuple(map(str, range(m))),
+                                                   sparse.csr_matrix(b), sparse.csr_matrix(w)), top_k=k)]
+    bb, ww = b.astype(float), w.astype(float)
+    inter, dot = bb @ bb.T, ww @ ww.T
+    size, norm = bb.sum(axis=1), (ww * ww).sum(axis=1)
+    expected = []
+    for i in range(n):
+        scored = []
+        for j in range(n):
+            if j != i:
+                union, den = size[i] + size[j] - inter[i, j], norm[i] + norm[j] - dot[i, j]
+                scored.append((-(dot[i, j] / den if den else 0.0), -(inter[i, j] / union), j))
+        for d, jac, j in sorted(scored)[:k]:
+            if -d >= 1e-9 or -jac >= 1e-9:
+                expected.append((names[i], names[j], round(-jac, 6), round(-d, 6), int(inter[i, j])))
+    assert got == expected
+
+
+def test_louvain_on_big_graphs_is_igraphs_and_seeded(tmp_path, monkeypatch):
+    import kg.analysis.communities as communities_module
+    from kg.analysis.adoption import adoption_matrix
+
+    synthetic_graph(tmp_path, townships=80, seed=3)
+    corpus = read_corpus(tmp_path)
+    a = adoption_matrix(corpus)
+    sims = township_similarity(a, top_k=5)
+    monkeypatch.setattr(communities_module, "NX_LIMIT", 10)        # 80 townships: the igraph path
+    first = communities_module.communities(a, sims, seed=1)
+    again = communities_module.communities(a, sims, seed=1)
+    assert [c.members for c in first] == [c.members for c in again]
+    assert sorted(m for c in first for m in c.members) == sorted(a.rows)
+    assert len(first) > 1 and all(c.characteristic for c in first if len(c.members) > 2)

@@ -67,3 +67,25 @@ def test_measurements_carry_provenance(tmp_path):
     assert text[start:end].startswith("二千")
     assert g.value(g.value(m, FZ.indicator), SKOS.prefLabel) is not None
     assert g.value(m, FZ.year).toPython() == 2024
+
+
+def test_cached_terms_and_literals_equal_rdflibs():
+    from decimal import Decimal
+
+    from rdflib import URIRef
+    from rdflib.namespace import XSD
+
+    from kg import emit
+    assert emit.FZ.quote == FZ.quote and emit.RDF.type == RDF.type and emit.FZ["Report"] == FZ.Report
+    assert emit.integer(7) == Literal(7, datatype=XSD.integer)
+    assert emit.plain("索县") == Literal("索县") and emit.zh("索县") == Literal("索县", lang="zh")
+    # equal numbers, different literals: the cache must keep them apart
+    assert str(emit.decimal(Decimal("1.0"))) == "1.0" and str(emit.decimal(Decimal("1"))) == "1"
+    assert emit.decimal(Decimal("2.50")) == Literal(Decimal("2.50"), datatype=XSD.decimal)
+    assert isinstance(emit.FZ.division, URIRef)
+    try:
+        emit.RDF.notAnRdfTerm
+    except AttributeError:
+        pass
+    else:
+        raise AssertionError("a closed namespace must still refuse unknown names")

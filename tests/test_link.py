@@ -111,3 +111,67 @@ def test_unknown_township_keeps_its_name():
 def test_no_division_at_all_is_an_error():
     with pytest.raises(AttributionError):
         attribute(doc_of("关于2024年法治政府建设情况的报告\n一年来我们坚持依法行政，取得成效。"), GAZ)
+
+
+# --- names the shapes must read right (sentences written for these tests) ------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    # the Party committee's name is not a county's
+    ("中共索县委员会关于2024年度法治建设情况的报告\n2024年，县委坚持依法执政。\n一、主要内容\n开展法治宣传活动。",
+     ["索县", "那曲市", "西藏自治区"]),
+    # a short county name, named by its department; a date before it is not part of it
+    ("2024年成县司法局法治政府建设年度报告\n2024年，我局依法行政。\n一、主要做法\n开展宣传。",
+     ["成县", "陇南市", "甘肃省"]),
+    ("成县司法局关于2024年法治政府建设情况的报告\n2024年，我局在县委县政府领导下依法行政。\n一、主要做法\n开展宣传。",
+     ["成县", "陇南市", "甘肃省"]),
+    # the township is the subject of the opening line; 全街道 is no name
+    ("关于2024年法治政府建设情况的报告\n2024年，胜利街道在道外区委、区政府的领导下，全街道法治建设取得成效。\n一、主要做法\n开展宣传。",
+     ["胜利街道", "道外区", "哈尔滨市", "黑龙江省"]),
+    ("关于2024年法治政府建设情况的报告\n2024年，张镇在区委、区政府的正确领导下依法行政。\n一、主要做法\n开展宣传。",
+     ["张镇", "顺义区", "北京市"]),
+    # a township named with its county, and one whose county the opening names
+    ("顺义区张镇人民政府关于2024年法治政府建设情况的报告\n2024年，我镇依法行政。\n一、主要做法\n开展宣传。",
+     ["张镇", "顺义区", "北京市"]),
+    ("金盆镇2024年法治政府建设情况报告\n2024年，金盆镇在南县县委、县政府的领导下，坚持依法行政。\n一、主要做法\n开展宣传。",
+     ["金盆镇", "南县", "益阳市", "湖南省"]),
+    ("西城镇人民政府关于2024年法治政府建设情况的报告\n今年以来，西城镇在安国市委、市政府的坚强领导下扎实推进法治建设。\n一、主要做法\n开展宣传。",
+     ["西城镇", "安国市", "保定市", "河北省"]),
+])
+def test_names_read_by_their_shape(text, expected):
+    assert chain_names(attribute(doc_of(text), GAZ)) == expected
+
+
+def test_words_of_a_township_shape_that_are_no_name():
+    text = "关于2024年法治政府建设情况的报告\n2024年，全街道在道外区委的领导下依法行政。\n一、主要做法\n开展宣传。"
+    who = attribute(doc_of(text), GAZ)
+    assert who.division.name != "全街道"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("关于新兴镇2019年法治政府建设情况的报告\n\n2019年，新兴镇在涡阳县委、涡阳县政府的坚强领导下依法行政。\n一、主要做法\n开展宣传。",
+     ["新兴镇", "涡阳县", "亳州市", "安徽省"]),
+    ("根据泗县依法治县委员会关于报告年度法治政府建设情况的安排，现将局2023年法治政府建设情况总结如下：\n一、主要做法和成效\n开展宣传。",
+     ["泗县", "宿州市", "安徽省"]),
+])
+def test_words_before_a_shaped_name_are_not_part_of_it(text, expected):
+    assert chain_names(attribute(doc_of(text), GAZ)) == expected
+
+
+def test_the_subject_of_the_opening_sentence_is_the_township():
+    text = ("2020年以来，发展乡始终坚持把法治政府建设摆在全局工作的突出位置，在县委、县政府的有力指导下依法行政。"
+            "现将2020年工作情况报告如下：\n一.主要工作和成效\n开展宣传。")
+    who = attribute(doc_of(text), GAZ)
+    assert who.division.name == "发展乡"
+    assert "庆安县" in {c.name for c in who.candidates} or "庆安县" in chain_names(who)
+
+
+@pytest.mark.parametrize("text", [
+    "加 勤 乡 人 民 政 府\n关于2024年度法治政府建设情况的报告\n2024年，加勤乡在索县县委的领导下推进法治建设。\n一、主要做法及成效\n开展普法。",
+    "2024年，加 勤 乡在索 县县委、县政府的坚强领导下推进法治建设。\n一、主要做法及成效\n开展普法。",
+])
+def test_layout_spaces_inside_a_name_do_not_split_it(text):
+    """A PDF's letter-spaced title or justified line: 加 勤 乡 is 加勤乡; the mention points at it."""
+    doc = doc_of(text)
+    who = attribute(doc, GAZ)
+    assert chain_names(who)[:2] == ["加勤乡", "索县"]
+    assert doc.text[who.mention.start:who.mention.end].replace(" ", "") == "加勤乡"

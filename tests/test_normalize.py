@@ -21,6 +21,13 @@ def check_map(src: str, n: NormalizedText) -> None:
     assert n.offsets[-1] == len(src)
 
 
+def maps_to(src_ch: str, ch: str) -> bool:
+    """``ch`` is (part of) the normalization of ``src_ch``: its character rule, or a straight
+    double quote curled by its place in the line."""
+    mapped = normalize_module._map_char(src_ch)
+    return ch in mapped or (mapped == '"' and ch in "“”")
+
+
 def find_source(src: str, n: NormalizedText, needle: str) -> str:
     i = n.text.index(needle)
     s, e = n.to_source(i, i + len(needle))
@@ -37,8 +44,10 @@ def find_source(src: str, n: NormalizedText, needle: str) -> str:
         ("二、存在的不足", "二、存在的不足"),
         ("学习《中华人民共和国宪法》。", "学习《中华人民共和国宪法》。"),
         ("“三调联动”和‘一村一律师’……", "“三调联动”和‘一村一律师’……"),
-        ("平安安多\u3000法治微讲堂", "平安安多 法治微讲堂"),
-        ("法治\u00a0宣传", "法治 宣传"),
+        ("平安安多\u3000LED屏", "平安安多 LED屏"),      # U+3000 and NBSP become a space...
+        ("法治\u00a0100%", "法治 100%"),
+        ("平安安多\u3000法治微讲堂", "平安安多法治微讲堂"),  # ...that goes between ideographs
+        ("法治\u00a0宣传", "法治宣传"),
         ("安装ＬＥＤ显示屏", "安装LED显示屏"),
         ("⼀村⼀律师", "一村一律师"),           # Kangxi radicals from PDF text layers
         ("①加强学习②规范执法", "①加强学习②规范执法"),   # circled numbering is kept
@@ -61,6 +70,91 @@ def test_dot_family_becomes_one_dot(dot):
 def test_ascii_dot_and_chinese_date_are_left_alone():
     src = "利用“4.15”全民国家安全教育日、9.16平西藏宣传日和十二月四日宪法日,增长1.5%"
     assert normalize(src).text == src.replace(",", ",")
+
+
+@pytest.mark.parametrize(
+    "src, expected",
+    [
+        ("加 勤 乡人民政府", "加勤乡人民政府"),
+        ("坚持和发展新时代“枫 桥 经 验”", "坚持和发展新时代“枫桥经验”"),
+        ("加\u3000\u3000勤\u00a0 乡", "加勤乡"),                     # a run of mixed spaces
+        ("加 勤 乡 2 0 2 4 年 法 治 政 府", "加勤乡 2 0 2 4 年法治政府"),  # letter-spaced title
+        ("二 〇 二 四 年", "二〇二四年"),
+        ("安装 LED 显示屏 20 块, 覆盖 3 个村", "安装 LED 显示屏 20 块, 覆盖 3 个村"),
+        ("《宪法》 学习", "《宪法》 学习"),                               # punctuation is no ideograph
+        ("法治\t宣传", "法治\t宣传"),                                    # a tab is a table cell
+        ("法治\n宣传", "法治\n宣传"),
+        ("關 於 開 展", "关于开展"),                                      # before t2s: phrases convert
+        ("⼀ 村 ⼀ 律 师", "一村一律师"),                                 # Kangxi radicals are ideographs after NFKC
+    ],
+)
+def test_layout_spaces_between_ideographs_are_deleted(src, expected):
+    n = normalize(src)
+    assert n.text == expected
+    check_map(src, n)
+    for i, ch in enumerate(n.text):          # every character still points at its own source
+        assert maps_to(src[n.offsets[i]], ch) or ch in opencc.OpenCC("t2s").convert(src[n.offsets[i]])
+
+
+def test_layout_spaces_map_back_to_the_source():
+    src = "关于\u3000加 勤 乡2024年法治政府建设情况的报告\n加 勤 乡人民政府"
+    n = normalize(src)
+    assert n.text == "关于加勤乡2024年法治政府建设情况的报告\n加勤乡人民政府"
+    assert find_source(src, n, "加勤乡2024年") == "加 勤 乡2024年"
+    assert find_source(src, n, "法治政府") == "法治政府"
+    i = n.text.rindex("加勤乡")
+    s, e = n.to_source(i, i + 3)
+    assert (src[s:e], s) == ("加 勤 乡", src.rindex("加"))
+    q = strip_quotes(normalize("发挥“枫 桥 经 验”作用"))
+    assert find_source("发挥“枫 桥 经 验”作用", q, "发挥枫桥经验") == "发挥“枫 桥 经 验"
+
+
+@pytest.mark.parametrize(
+    "src, expected",
+    [
+        ("第一部分\u3000工作成效", "第一部分工作成效"),   # kg.sections reads 第一部分 without a space
+        ("一、 加强组织领导", "一、 加强组织领导"),
+        ("（一） 加强组织领导", "(一) 加强组织领导"),
+        ("一 主要成效", "一 主要成效"),                # a spaced heading number is numbering
+        ("\u3000\u3000二\u3000存在的问题", "  二 存在的问题"),
+        ("一 村 一 律 师", "一村一律师"),              # unless the whole line is letter-spaced
+        ("工作 一 主要成效", "工作一主要成效"),        # only at a line start
+    ],
+)
+def test_heading_numbers_keep_their_space(src, expected):
+    assert normalize(src).text == expected
+
+
+def test_heading_structure_is_unchanged_by_layout_spaces():
+    from kg.model import SourceText
+    from kg.sections import structure
+
+    def parts(text):
+        doc = structure(SourceText("r.txt", "r.txt", text, "utf-8", ""), normalize(text))
+        return [(s.level, s.number, s.heading) for s in doc.sections]
+
+    plain = "关于2024年法治政府建设情况的报告\n一、主要成效\n(一)加强学习\n法治意识提高。\n二、存在问题\n意识不强。"
+    for spaced in ["关于2024年法治政府建设情况的报告\n一、 主要成效\n（一） 加强学习\n法治意识提高。\n二、 存在问题\n意识不强。",
+                   "关 于 2024 年 法 治 政 府 建 设 情 况 的 报 告\n一 主要成效\n(一)加 强 学 习\n法治意识提高。\n二 存在问题\n意识不强。"]:
+        assert [(lvl, num, h.strip()) for lvl, num, h in parts(spaced)][1:] == parts(plain)[1:]
+    assert [p[0] for p in parts("报告\n第一部分\u3000主要成效\n加强。\n第二部分\u3000存在问题\n不足。")] == [0, 1, 1]
+
+
+@pytest.mark.parametrize(
+    "src, expected",
+    [
+        ('开展"宪法宣传周"活动', "开展“宪法宣传周”活动"),
+        ("开展＂宪法宣传周＂和＂法律明白人＂培养", "开展“宪法宣传周”和“法律明白人”培养"),
+        ('推行"一村一律师"\n"三官一律"进网格', "推行“一村一律师”\n“三官一律”进网格"),   # parity per line
+        ('引用"法治\n建设"一词', '引用"法治\n建设"一词'),        # odd on each line: left alone
+        ('"枫桥经验"和“三调联动”', "“枫桥经验”和“三调联动”"),
+        ("it's '宪法'", "it's '宪法'"),                          # single quotes are left alone
+    ],
+)
+def test_straight_double_quotes_become_curly_by_parity(src, expected):
+    n = normalize(src)
+    assert n.text == expected
+    assert n.offsets == tuple(range(len(src) + 1))
 
 
 def test_expanding_characters_keep_the_map():
@@ -176,16 +270,16 @@ def test_seeds(path):
     assert normalize(n.text).text == n.text            # idempotent
     # every normalized character comes from a source character that maps to it
     for i, ch in enumerate(n.text):
-        assert ch in normalize_module._map_char(src[n.offsets[i]])
+        assert maps_to(src[n.offsets[i]], ch)
 
 
 # --- properties -----------------------------------------------------------------
 
-SPECIALS = "（）,，；：“”‘’\"'「」·•・●\u3000\u200b\ufeff\u00ad\r\n\t㈠⑴①…⼀ﬁ¨\ud800關於發展[bookmark: _GoBack]"
+SPECIALS = "（）,，；：“”‘’\"'「」·•・●  法\u00a0\u3000\u200b\ufeff\u00ad\r\n\t㈠⑴①…⼀ﬁ¨\ud800關於發展[bookmark: _GoBack]"
 texts = st.text(
     alphabet=st.one_of(st.characters(codec=None, blacklist_categories=()), st.sampled_from(SPECIALS)),
     max_size=200,
-) | st.lists(st.sampled_from(["[bookmark: _GoBack]", "關於", "法治", "\r\n", "（一）", "“12•4”", "乾隆", "ﬁ"]),
+) | st.lists(st.sampled_from(["[bookmark: _GoBack]", "關於", "法治", "\r\n", "（一）", "“12•4”", "乾隆", "ﬁ", " ", "\u3000", "一 ", "\n"]),
              max_size=30).map("".join)
 
 
@@ -213,5 +307,5 @@ def test_characters_map_to_their_source_character(src):
     for i, ch in enumerate(n.text):
         if ch == "\n" and src[n.offsets[i]] == "\n":
             continue
-        assert ch in normalize_module._map_char(src[n.offsets[i]])
+        assert maps_to(src[n.offsets[i]], ch)
     assert re.sub(r"\r(?=\n)", "", src).count("\n") <= n.text.count("\n")

@@ -88,6 +88,29 @@ def test_parse_on_numeral_soup_raises_only_value_error(text):
     assert n.value_max is None or n.value_max > n.value
 
 
+@given(st.text(alphabet="约近将接大超过逾上数几余多以左右下内0123456789.三十", max_size=8))
+def test_plain_numbers_read_as_the_general_path_reads_them(text):
+    """parse() reads 58 / 20余 / 约10 without the general machinery; the result must be the same,
+    down to the Decimal's exponent (96.50 -> 96.5, 007 -> 7)."""
+    from kg import numbers
+
+    def general(t):
+        try:
+            n = numbers._parse(t, t)
+        except (ValueError, ArithmeticError):
+            return "error"
+        return n, str(n.value)
+
+    def fast(t):
+        try:
+            n = parse(t)
+        except ValueError:
+            return "error"
+        return n, str(n.value)
+
+    assert fast(text) == general(text)
+
+
 def test_doctests():
     import doctest
 

@@ -468,3 +468,42 @@ def test_report_starting_with_its_first_part_has_no_title():
     assert [(s.number, s.type) for s in doc.sections[1:]] == [("一", "Achievements"), ("二", "Shortcomings")]
     assert doc.sections[0].end == 0
     assert doc.year == 2024
+
+
+# --- top-level numbering without 一、 (texts written for these tests) ------------------------------
+
+def test_parts_numbered_1_2_3_hold_their_items():
+    text = """余姚市某镇2024年法治政府建设工作报告
+今年以来，我镇坚持依法行政。
+1.2024年法治建设工作开展情况
+（1）推进矛盾纠纷化解。全年调处矛盾纠纷1200余件。
+（2）坚持三治融合。
+2.存在的问题
+（1）村级法治力量薄弱，部分村法律顾问服务形式单一。（2）执法人员不足。
+3.下一步打算
+（1）全面推进“高效办成一件事”。（2）深入推进诉源治理。
+"""
+    doc = doc_of(text)
+    assert [(s.number, s.type) for s in doc.sections if s.level == 1] == [
+        ("1", "Achievements"), ("2", "Shortcomings"), ("3", "NextYearPlan")]
+    assert doc.section_type_at(doc.text.index("坚持三治融合")) == "Achievements"
+    assert doc.section_type_at(doc.text.index("村级法治力量薄弱")) == "Shortcomings"
+    assert doc.section_type_at(doc.text.index("深入推进诉源治理")) == "NextYearPlan"
+    check_invariants(doc)
+
+
+def test_an_item_that_starts_with_a_number_goes_on_the_list():
+    text = "关于2024年法治政府建设情况的报告\n一、主要成效\n1.镇司法所办理法律援助案件11件。\n2.6个牧业村全部聘请法律顾问。\n3.开展普法。\n"
+    doc = doc_of(text)
+    assert [s.number for s in doc.sections if s.level == 3] == ["1", "2", "3"]
+    # a decimal at the start of a line with no item before it is not numbering
+    assert [s.number for s in doc_of("关于2024年的报告\n一、主要成效\n1.5万元用于阵地建设。\n").sections[1:]] == ["一"]
+
+
+def test_a_spaced_numeral_heading_may_be_long():
+    text = ("关于2023年法治政府建设情况的报告\n一 主要工作和成效\n开展宣传。\n二 存在的问题\n宣传不够。\n"
+            "三 2023年度党政主要负责人履行推进法治建设第一责任人职责，加强法治政府建设的有关情况\n镇长带头学法。\n"
+            "四 下一步工作打算\n加强培训。\n")
+    doc = doc_of(text)
+    assert [s.type for s in doc.sections if s.level == 1] == [
+        "Achievements", "Shortcomings", "ResponsibilityPerformance", "NextYearPlan"]

@@ -121,6 +121,44 @@ def test_updates_when_allowed_are_seen_by_the_next_query(tmp_path):
         server.server_close()
 
 
+
+def _union_is_kept(out):
+    from pyoxigraph import DefaultGraph, Store
+
+    store = Store.read_only(str(out / "store"))
+    named = {(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, None)
+             if not isinstance(q.graph_name, DefaultGraph)}
+    default = {(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, DefaultGraph())}
+    return named == default
+
+
+def test_updates_keep_the_default_graph_the_union_of_the_named_graphs(tmp_path):
+    out = tmp_path / "two"
+    build([ROOT / "seeds" / FILES[0], ROOT / "seeds" / FILES[1]], out, validate=False)
+    server = _serve(ServeConfig(out, port=0, allow_update=True, workers=1))
+    graphs = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?r a fz:Report } }"
+    try:
+        reports = [b["g"]["value"] for b in requests.get(server.url + "sparql", params={"query": graphs}, timeout=30).json()["results"]["bindings"]]
+        dropped = reports[0]
+        for upd in (f"DROP GRAPH <{dropped}>",                                               # a report's graph goes,
+                    'INSERT DATA { GRAPH <https://example.org/g> { <https://example.org/r> a fz:Report ; fz:sourceFile "g.txt" } }',
+                    'INSERT DATA { <https://example.org/d> a fz:Report ; fz:sourceFile "d.txt" }',     # into …/graph/updates
+                    'WITH <https://example.org/g> DELETE { ?r fz:sourceFile "g.txt" } INSERT { ?r fz:sourceFile "h.txt" } WHERE { ?r a fz:Report }'):
+            resp = requests.post(server.url + "update", data={"update": upd}, timeout=60)
+            assert resp.status_code == 204, resp.text
+        files = _files(requests.get(server.url + "sparql", params={"query": Q}, timeout=30))
+        kept = [f for f in FILES[:2] if f not in files]
+        assert len(kept) == 1 and sorted(files) == sorted([*[f for f in FILES[:2] if f in files], "d.txt", "h.txt"])
+        # what only the dropped report said is gone from the union; what the other report also says stays
+        for refused in ("DELETE WHERE { GRAPH ?g { ?s fz:sourceFile ?f } }", "DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", "CLEAR ALL"):
+            resp = requests.post(server.url + "update", data={"update": refused}, timeout=60)
+            assert resp.status_code == 400 and ("GRAPH <" in resp.text), resp.text
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert _union_is_kept(out)
+
+
 def test_the_query_page_works_offline_and_escapes(server):
     page = requests.get(server.url, timeout=30)
     assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")

@@ -126,7 +126,7 @@ def test_incremental_build_equals_a_build_from_scratch(tmp_path, corpus, monkeyp
 
     calls = []
     real = kg.build.process
-    monkeypatch.setattr(kg.build, "process", lambda path, gaz=None: calls.append(Path(path).name) or real(path, gaz))
+    monkeypatch.setattr(kg.build, "process", lambda path, gaz=None, **kw: calls.append(Path(path).name) or real(path, gaz, **kw))
     second = build([corpus], inc, validate=False)
     assert sorted(calls) == sorted([SEEDS[1].name, SEEDS[4].name])     # only what changed is read again
     assert (second.extracted, second.reused, second.removed) == (2, 2, 2)
@@ -219,21 +219,21 @@ def test_derived_facts_follow_the_reports(tmp_path, corpus, monkeypatch):
 
 # --- crash safety ------------------------------------------------------------------------------
 
-def test_an_exception_between_reports_leaves_a_store_the_next_build_completes(tmp_path, corpus, monkeypatch):
+def test_an_exception_between_batches_leaves_a_store_the_next_build_completes(tmp_path, corpus, monkeypatch):
     out = tmp_path / "out"
-    real = CorpusStore.put_report
+    real = CorpusStore.put_reports
     calls = {"n": 0}
 
-    def flaky(self, entry, triples):
+    def flaky(self, batch):
         calls["n"] += 1
-        if calls["n"] == 3:
-            raise KeyboardInterrupt            # Ctrl-C between the second and the third report
-        return real(self, entry, triples)
+        if calls["n"] == 2:
+            raise KeyboardInterrupt            # Ctrl-C between the first and the second batch
+        return real(self, batch)
 
-    monkeypatch.setattr(CorpusStore, "put_report", flaky)
+    monkeypatch.setattr(CorpusStore, "put_reports", flaky)
     with pytest.raises(KeyboardInterrupt):
-        build([corpus], out, validate=False)
-    monkeypatch.setattr(CorpusStore, "put_report", real)
+        build([corpus], out, validate=False, batch=2)
+    monkeypatch.setattr(CorpusStore, "put_reports", real)
     assert len(_manifest(out)) == 2
     resumed = build([corpus], out, validate=False)
     assert resumed.extracted == 2 and resumed.reused == 2
@@ -267,7 +267,8 @@ def test_a_killed_build_process_is_completed_by_the_next_build(tmp_path, corpus,
             text = p.read_text(encoding="utf-8")
             (corpus / f"copy{i}-{p.name}").write_text(text + "\n" * (i + 1), encoding="utf-8")
     proc = subprocess.Popen([str(Path(sys.executable).parent / "kg"), "build", str(corpus), "--out", str(out),
-                             "--no-progress", "--no-validate"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             "--no-progress", "--no-validate", "--batch", "3"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     rows = 0
     while time.monotonic() < deadline and proc.poll() is None:
@@ -287,3 +288,39 @@ def test_a_killed_build_process_is_completed_by_the_next_build(tmp_path, corpus,
     assert resumed.reused >= 3 and resumed.reports == 12
     build([corpus], tmp_path / "scratch", validate=False)
     _assert_same_build(out, tmp_path / "scratch")
+
+
+def test_replacing_a_shared_graph_writes_only_the_difference(tmp_path, monkeypatch):
+    """A derived graph after one changed report: what stays is not rewritten, even text that
+    needs escaping (its form read back from the store must equal the form written)."""
+    from rdflib import Literal as L, URIRef
+
+    tricky = (URIRef(EX + "p1"), URIRef(EX + "quote"), L('他说："依法\t治\n乡"\x01', lang="zh"))
+    old = [tricky, (URIRef(EX + "p2"), URIRef(EX + "n"), L(2))]
+    new = [tricky, (URIRef(EX + "p3"), URIRef(EX + "n"), L(3))]
+    with CorpusStore.open(tmp_path) as cs:
+        cs.replace_graph(GRAPH_DERIVED, old)
+        removed = []
+        real = CorpusStore._remove
+        monkeypatch.setattr(CorpusStore, "_remove", lambda self, g, ts: removed.extend(ts) or real(self, g, ts))
+        cs.replace_graph(GRAPH_DERIVED, new)
+        assert [str(t[0]) for t in removed] == [f"<{EX}p2>"]
+        assert cs.count(GRAPH_DERIVED) == 2 and cs.count() == 2
+        _union_is_set_of_named(cs.store)
+
+
+def test_a_cut_short_bulk_load_is_repaired(tmp_path):
+    """A kill inside a bulk load can leave default-graph triples without their report graph,
+    and a report graph without its manifest row: the next open repairs both."""
+    from pyoxigraph import Quad
+
+    with CorpusStore.open(tmp_path) as cs:
+        cs.put_report(Entry("a" * 64, "a.txt", EX + "g/a", "{}"), [_t("a", "p", "1")])
+        cs.set_state("loading", "1")                                   # as put_reports sets it
+        cs.store.add(Quad(*_t("b", "p", "2"), NamedNode(EX + "g/b")))  # half of report b ...
+        cs.store.add(Quad(*_t("b", "p", "3"), DefaultGraph()))         # ... and a stray copy
+    with CorpusStore.open(tmp_path) as cs:
+        assert cs.repair() == [EX + "g/b"]
+        assert cs.graph_names() == [EX + "g/a"] and cs.count() == 1
+        _union_is_set_of_named(cs.store)
+        assert cs.get_state("loading") is None

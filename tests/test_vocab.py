@@ -46,3 +46,38 @@ def test_vocabularies_are_loaded_from_ontology():
 def test_a_new_concept_is_data_not_code():
     m = LabelMatcher([Concept("x:1", "mechanism", "一村一辅警", ("一村一警",))])
     assert [h.concept.iri for h in m.find("全面落实“一村一警”制度")] == ["x:1"]
+
+
+def _naive_find(m, text):
+    """The matcher's contract spelled out character by character (slow, obviously right)."""
+    from kg.vocab import QUOTES
+    kept = [i for i, ch in enumerate(text) if ch not in QUOTES]
+    view = "".join(text[i] for i in kept).lower()
+    spans = sorted(((end - n + 1, end + 1, c) for end, (n, c) in m._automaton.iter(view)),
+                   key=lambda s: (s[0], -(s[1] - s[0])))
+    out, cursor = [], 0
+    for s, e, c in spans:
+        if s >= cursor:
+            out.append((kept[s], kept[e - 1] + 1, c.iri))
+            cursor = e
+    return out
+
+
+def test_offsets_around_quotes_on_the_seed_reports():
+    from pathlib import Path
+    m = matcher(("mechanism", "campaign", "indicator"))
+    for path in sorted(Path(__file__).parent.parent.joinpath("seeds").glob("*.txt")):
+        text = normalize(path.read_text(encoding="utf-8")).text
+        assert "“" in text
+        assert [(h.start, h.end, h.concept.iri) for h in m.find(text)] == _naive_find(m, text)
+        assert all(text[h.start:h.end] == h.surface for h in m.find(text))
+
+
+def test_repeated_search_of_one_text_is_not_changed_by_its_callers():
+    text = normalize("发挥新时代“枫桥经验”作用，落实行政执法“三项制度”").text
+    m = matcher(("mechanism", "campaign"))
+    first = m.find(text)
+    first.clear()                                  # a caller may keep and change its list
+    again = m.find(text)
+    assert [h.concept.pref_label for h in again] == ["新时代枫桥经验", "行政执法三项制度"]
+    assert m.find(text[:10]) != again              # another text is searched afresh

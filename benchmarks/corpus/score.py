@@ -79,6 +79,20 @@ def triples_of(path: Path) -> Iterator[tuple[str, str, str]]:
         yield t.subject.value, t.predicate.value, o.value
 
 
+def triples_of_store(out_dir: Path) -> Iterator[tuple[str, str, str]]:
+    """As :func:`triples_of`, from the default (union) graph of the store ``kg build`` wrote in ``out_dir``
+    (large builds do not write graph.ttl)."""
+    import pyoxigraph
+
+    from kg.store import open_read_only
+
+    for q in open_read_only(out_dir).quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph()):
+        o = q.object
+        if isinstance(o, pyoxigraph.Literal) and o.language and not o.language.startswith("zh"):
+            continue
+        yield q.subject.value, q.predicate.value, o.value
+
+
 def read_facts(triples: Iterable[tuple[str, str, str]], files: set[str]) -> Graph:
     """One pass over the triples; keeps what concerns the reports named ``files``."""
     source: dict[str, str] = {}                      # report IRI -> file

@@ -56,6 +56,19 @@ def bipartite_graph(corpus: Corpus, kinds: str | tuple[str, ...] = ("Mechanism",
     return g
 
 
+def bipartite_of(adoption: "Adoption") -> nx.Graph:
+    """:func:`bipartite_graph` built from the matrix (same nodes in the same order), without re-reading the links."""
+    coo = adoption.binary.tocsr()
+    coo.sort_indices()
+    coo = coo.tocoo()
+    rows, cols = np.array(adoption.rows, dtype=object), np.array(adoption.cols, dtype=object)
+    g = nx.Graph()
+    g.add_edges_from(zip(rows[coo.row].tolist(), cols[coo.col].tolist()))
+    nx.set_node_attributes(g, {r: 0 for r in adoption.rows}, "bipartite")
+    nx.set_node_attributes(g, {c: 1 for c in adoption.cols}, "bipartite")
+    return g
+
+
 def adoption_matrix(corpus: Corpus, kinds: tuple[str, ...] = ("Mechanism", "Campaign"),
                     copied: frozenset = frozenset(), reuse_weight: float = 1.0) -> Adoption:
     pairs = adoptions(corpus, kinds)

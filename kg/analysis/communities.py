@@ -2,7 +2,10 @@
 
 Louvain runs on the township similarity graph (each township joined to its
 most similar neighbours, weighted by the discounted similarity), with a fixed
-seed so that a rerun finds the same communities.  A community is described by
+seed so that a rerun finds the same communities.  Up to :data:`NX_LIMIT`
+townships it is networkx's implementation; above, igraph's (the same
+algorithm in C, seeded through igraph's random generator): networkx needs
+minutes for 50,000 townships, igraph about a second.  A community is described by
 its most over-represented mechanisms: ``lift = share of its townships that
 adopted it / share of all townships that did``; a mechanism must be adopted by
 at least a quarter of the community (and by two townships, when it has more
@@ -21,6 +24,7 @@ than two) to count.
 from __future__ import annotations
 
 import math
+import random
 from dataclasses import dataclass
 
 import networkx as nx
@@ -30,6 +34,7 @@ from kg.analysis.adoption import Adoption
 from kg.analysis.similarity import Similar
 
 SEED = 42
+NX_LIMIT = 5000     # townships; above this Louvain runs in igraph
 
 
 @dataclass(frozen=True)
@@ -48,13 +53,36 @@ def similarity_graph(rows: tuple[str, ...], similar: list[Similar]) -> nx.Graph:
     return g
 
 
+def louvain(rows: tuple[str, ...], similar: list[Similar], seed: int = SEED) -> list[set[str]]:
+    """Seeded Louvain on the similarity graph: networkx for small graphs, igraph for big ones."""
+    if len(rows) <= NX_LIMIT:
+        return nx.community.louvain_communities(similarity_graph(rows, similar), weight="weight", seed=seed)
+    import igraph
+
+    index = {r: i for i, r in enumerate(rows)}
+    weight: dict[tuple[int, int], float] = {}
+    for s in similar:
+        if s.discounted > 0:
+            a, b = sorted((index[s.a], index[s.b]))
+            weight[(a, b)] = max(s.discounted, weight.get((a, b), 0.0))
+    g = igraph.Graph(n=len(rows), edges=list(weight), edge_attrs={"weight": list(weight.values())})
+    igraph.set_random_number_generator(random.Random(seed))
+    try:
+        membership = g.community_multilevel(weights="weight").membership
+    finally:
+        igraph.set_random_number_generator(random)       # igraph's default: the random module
+    groups: dict[int, set[str]] = {}
+    for r, m in zip(rows, membership):
+        groups.setdefault(m, set()).add(r)
+    return list(groups.values())
+
+
 def communities(adoption: Adoption, similar: list[Similar], seed: int = SEED, top: int = 5,
                 mask: np.ndarray | None = None) -> list[Community]:
     """Louvain communities, largest first; ``mask`` limits the characteristic concepts (e.g. to mechanisms)."""
     if not adoption.rows:
         return []
-    g = similarity_graph(adoption.rows, similar)
-    found = nx.community.louvain_communities(g, weight="weight", seed=seed)
+    found = louvain(adoption.rows, similar, seed)
     groups = sorted((tuple(sorted(c)) for c in found), key=lambda c: (-len(c), c))
     index = {r: i for i, r in enumerate(adoption.rows)}
     b = adoption.binary.tocsc()

@@ -35,8 +35,8 @@ _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
 
 def fingerprint(quote: str, own_name: str = "") -> str:
     """A sentence reduced to what copying keeps: no spaces, punctuation or the writer's own name."""
-    text = unicodedata.normalize("NFKC", quote)
-    if own_name:
+    text = quote if unicodedata.is_normalized("NFKC", quote) else unicodedata.normalize("NFKC", quote)
+    if own_name and own_name in text:
         text = text.replace(own_name, "")
     return _NOISE.sub("", text)
 

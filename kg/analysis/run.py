@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kg.analysis.adoption import adoption_matrix, bipartite_graph
+from kg.analysis.adoption import adoption_matrix, bipartite_of
 from kg.analysis.centrality import BUDGET, centrality
 from kg.analysis.communities import SEED, communities
 from kg.analysis.corpus import ADOPTION, Corpus, read_corpus
@@ -50,7 +50,8 @@ class AnalysisResult:
 
 def analyze(out_dir: str | Path, *, reuse_weight: float = 0.0, seed: int = SEED, top_k: int = 10,
             budget: int = BUDGET) -> AnalysisResult:
-    """Read ``DIR/graph.ttl``, compute every measure, write ``DIR/analysis/*``; see :mod:`kg.analysis`."""
+    """Read the graph of ``DIR`` (its store, else ``graph.ttl``), compute every measure, write ``DIR/analysis/*``;
+    see :mod:`kg.analysis`."""
     if not 0.0 <= reuse_weight <= 1.0:
         raise ValueError(f"reuse weight must be between 0 and 1, not {reuse_weight}")
     started = time.perf_counter()
@@ -71,7 +72,7 @@ def analyze_corpus(corpus: Corpus, out_dir: Path, *, reuse_weight: float = 0.0, 
     co = co_adoption(adoption)
     kinds = adoption.column_kind(corpus)
     groups = communities(adoption, similar, seed=seed, mask=kinds == "Mechanism")
-    cent = centrality(bipartite_graph(corpus), budget=budget, seed=seed)
+    cent = centrality(bipartite_of(adoption), budget=budget, seed=seed)
     adopters = Counter(c for _, c in {(l.division, l.concept) for l in corpus.links if l.predicate in ADOPTION})
     planners = Counter(c for _, c in {(l.division, l.concept) for l in corpus.links if l.predicate == "plans"})
     community_of = {m: g.index for g in groups for m in g.members}
@@ -106,9 +107,10 @@ def analyze_corpus(corpus: Corpus, out_dir: Path, *, reuse_weight: float = 0.0, 
         csv(name, ["地区", "地区 iri", "概念", "名称", "采用地数", "报告地数", "采用比例"],
             ([r.region, r.region_iri, r.concept, label(r.concept), r.adopters, r.reporting, r.share]
              for r in regional_adoption(corpus, level)))
+    first = first_years(corpus)
     csv("first_year.csv", ["乡镇", "名称", "概念", "概念名称", "首次出现年份"],
-        ([t, label(t), c, label(c), y] for (t, c), y in first_years(corpus).items()))
-    diff = diffusion(corpus)
+        ([t, label(t), c, label(c), y] for (t, c), y in first.items()))
+    diff = diffusion(corpus, first)
     csv("diffusion.csv", ["概念", "名称", "年份", "新采用地数", "累计采用地数"],
         ([d.concept, label(d.concept), d.year, d.new, d.cumulative] for d in diff))
     csv("copied.csv", ["乡镇", "名称", "概念", "概念名称"], ([t, label(t), c, label(c)] for t, c in sorted(copied)))

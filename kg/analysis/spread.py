@@ -77,10 +77,11 @@ def first_years(corpus: Corpus) -> dict[tuple[str, str], int]:
     return dict(sorted(first.items()))
 
 
-def diffusion(corpus: Corpus) -> list[Diffusion]:
-    """New and cumulative adopters per concept and year (meaningful when several years are present)."""
+def diffusion(corpus: Corpus, first: dict[tuple[str, str], int] | None = None) -> list[Diffusion]:
+    """New and cumulative adopters per concept and year (meaningful when several years are present);
+    ``first``: :func:`first_years`, when already computed."""
     per: dict[str, Counter] = defaultdict(Counter)
-    for (_, concept), year in first_years(corpus).items():
+    for (_, concept), year in (first_years(corpus) if first is None else first).items():
         per[concept][year] += 1
     out = []
     for concept in sorted(per):

@@ -34,8 +34,9 @@ class SyntheticGraph:
 
 def synthetic_graph(out_dir: str | Path, townships: int, *, seed: int = 0, mechanisms: int = 120,
                     campaigns: int = 40, links_per_township: int = 8, years: tuple[int, ...] = (2024,),
-                    label_padding: int = 0) -> SyntheticGraph:
-    """Write ``out_dir/graph.ttl``; ``label_padding`` makes every township label that much longer."""
+                    label_padding: int = 0, store: bool = False) -> SyntheticGraph:
+    """Write ``out_dir/graph.ttl``; ``label_padding`` makes every township label that much longer;
+    ``store``: also load it into ``out_dir/store/`` (default graph), as ``kg build`` keeps it."""
     rnd = random.Random(seed)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -93,6 +94,13 @@ def synthetic_graph(out_dir: str | Path, townships: int, *, seed: int = 0, mecha
         add(f'<{ID}indicator/i{i}> a fz:Indicator ; skos:prefLabel "{("普法活动", "调解案件", "法律咨询", "培训人次", "信访化解")[i]}"@zh .')
     path = out / "graph.ttl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if store:
+        import pyoxigraph as ox
+
+        db = ox.Store(str(out / "store"))
+        db.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.DefaultGraph())
+        db.flush()
+        del db
     linked = {c for (_, _, c) in used}
     return SyntheticGraph(path, n_prov + n_pref + n_county + townships + len(linked), townships, n_links)
 

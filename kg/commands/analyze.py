@@ -18,14 +18,15 @@ from kg.cli import err, main, out
 @click.option("--neighbours", "top_k", default=10, show_default=True, type=click.IntRange(1),
               help="Most similar townships kept per township.")
 def analyze(out_dir: Path, reuse_weight: float, seed: int, top_k: int) -> None:
-    """Measure the graph in OUT/graph.ttl with networkx and write OUT/analysis/.
+    """Measure the graph kg build wrote in OUT (its store) with networkx; write OUT/analysis/.
 
     \b
     Measures: the township–mechanism and township–campaign bipartite graphs;
     township similarity (Jaccard, and a form that discounts template copying)
     and mechanism co-adoption; degree and betweenness centrality (sampled on
-    big graphs); seeded Louvain communities with their most over-represented
-    mechanisms; adoption by province and prefecture; first year seen.
+    big graphs); seeded Louvain communities (igraph's Louvain above 5,000
+    townships) with their most over-represented mechanisms; adoption by
+    province and prefecture; first year seen.
 
     \b
     Writes OUT/analysis/report.md (read this first), one CSV per table, and
@@ -44,7 +45,7 @@ def analyze(out_dir: Path, reuse_weight: float, seed: int, top_k: int) -> None:
     except GraphMissing as exc:
         raise click.ClickException(str(exc)) from None
     except (OSError, ValueError, SyntaxError) as exc:
-        raise click.ClickException(f"{out_dir / 'graph.ttl'}: {exc}") from None
+        raise click.ClickException(f"{out_dir}: {exc}") from None
     if result.empty:
         err.print(f"[yellow]the graph in {out_dir} has no adoption facts: nothing to measure[/yellow] "
                   f"(an empty report was written to {result.folder / 'report.md'})", highlight=False)

@@ -16,7 +16,9 @@ from kg.cli import err, main
 @click.option("--port", default=7878, show_default=True, type=int)
 @click.option("--timeout", default=30.0, show_default=True, type=float, help="Seconds a query may run before it is stopped (503).")
 @click.option("--max-results", default=10_000, show_default=True, type=int, help="Rows or triples one answer may have.")
-@click.option("--allow-update", is_flag=True, help="Accept SPARQL Update on /update (read-only otherwise).")
+@click.option("--allow-update", is_flag=True,
+              help="Accept SPARQL Update on /update (read-only otherwise).  An update names its graphs "
+                   "(GRAPH <…>); the default graph stays the union of the named graphs.  Edits last until the next kg build.")
 @click.option("--workers", default=2, show_default=True, type=int, help="Queries that can run at the same time.")
 def serve(out_dir: Path, host: str, port: int, timeout: float, max_results: int, allow_update: bool, workers: int) -> None:
     """Serve the graph of OUT over the SPARQL 1.1 Protocol, with a query page at /.

@@ -13,7 +13,7 @@ from kg.cli import err, main, out
               help="The folder `kg build --out DIR` wrote; views go to DIR/views/, the dashboard to DIR/index.html.")
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: when the terminal is interactive).")
 def viz(out_dir: Path, progress: bool | None) -> None:
-    """Draw the graph in OUT/graph.ttl as HTML pages that open offline in any browser.
+    """Draw the graph kg build wrote in OUT as HTML pages that open offline in any browser.
 
     \b
     Writes:
@@ -50,7 +50,7 @@ def viz(out_dir: Path, progress: bool | None) -> None:
     except GraphMissing as exc:
         raise click.ClickException(str(exc)) from None
     except (OSError, SyntaxError, ValueError) as exc:
-        raise click.ClickException(f"{out_dir / 'graph.ttl'}: {exc}") from None
+        raise click.ClickException(f"{out_dir}: {exc}") from None
     if result.empty:
         err.print(f"[yellow]the graph in {out_dir} is empty: the views say so[/yellow]", highlight=False)
     if result.font is None:

@@ -8,10 +8,11 @@ another township's name and figures is still the same text.  Its 5-character
 shingles go into a MinHash (datasketch, fixed seed); LSH banding proposes
 candidate pairs, the MinHash estimate drops most of them, and a pair counts when
 the exact Jaccard similarity of the shingle sets is at least :data:`THRESHOLD`.
-The bands are indexed by sorting numpy arrays (:func:`band_runs`): datasketch's
-MinHashLSH keeps a dict of sets per band, about 4.8 KB a passage (measured),
-which is gigabytes for the national corpus (about 40,000 reports, a million
-passages a year).  ``benchmarks/bench_reuse.py`` measures time and memory.
+Each band of the signature becomes one 64-bit key (:func:`band_keys`), indexed by
+sorting numpy arrays (:class:`Corpus`): datasketch's MinHashLSH keeps a dict of
+sets per band, about 4.8 KB a passage (measured), which is gigabytes for the
+national corpus (about 40,000 reports, a million passages a year).
+``benchmarks/bench_reuse.py`` measures time and memory.
 
 Passages are taken in a fixed order of precedence: the higher-level division
 first (a county before its townships), then the earlier year, then the
@@ -19,6 +20,13 @@ content hash.  A passage that matches an earlier one (in another report)
 joins that passage's *reuse group*; otherwise it starts a group of its own.
 So every copy is compared with the group's template, never chained through
 other copies, and each passage is looked up once.
+
+After a build that changed a few reports, :func:`derive_cached` does not start
+over: a passage's decision depends only on the earlier templates that share a
+band key with it, so it masks and MinHashes the new reports only (the others'
+signatures are cached by content hash), and decides again only their passages
+and, in order, those whose earlier templates changed (:func:`decide`).  The
+result is the same as a run over everything.
 
 What goes into the graph, for groups with at least one copy:
 
@@ -40,19 +48,22 @@ What goes into the graph, for groups with at least one copy:
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
+import heapq
+import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 import numpy as np
 from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 
 from kg import iri
-from kg.derive import ReportSummary
+from kg.derive import Passage, ReportSummary
 from kg.gazetteer import split_suffix
 
 NAME = "reuse"
@@ -175,47 +186,289 @@ class Group:
 
 def find_groups(summaries: Sequence[ReportSummary], threshold: float = THRESHOLD) -> list[Group]:
     """Reuse groups with at least one copy, in order of their templates' precedence."""
-    refs, texts = _passages(summaries)
-    rows: dict[str, int] = {}                   # one MinHash per distinct masked text
-    for text in texts:
-        rows.setdefault(text, len(rows))
-    row_of = np.fromiter((rows[t] for t in texts), dtype=np.int64, count=len(texts))
-    sig = signatures(list(rows))
-    run_of, shared = band_runs(sig, np.bincount(row_of, minlength=len(rows)))
-    leaders: dict[int, list[int]] = {}          # band run -> the group templates in it, in order
-    copies: dict[int, list[Copy]] = defaultdict(list)
-    for j, ref in enumerate(refs):
-        runs = [r for r in run_of[row_of[j]].tolist() if shared[r]]
-        candidates = sorted({i for r in runs for i in leaders.get(r, ())})
-        best = _best(j, candidates, refs, texts, sig, row_of, threshold)
-        if best is not None:
-            copies[best[1]].append(Copy(ref, best[0]))
-            continue
-        for r in runs:
-            leaders.setdefault(r, []).append(j)
-    return [Group(refs[i], tuple(copies[i])) for i in range(len(refs)) if copies.get(i)]
+    by_sha = {s.sha256: s for s in summaries}
+    corpus = Corpus(prepare([by_sha[h] for h in sorted(by_sha)]))
+    decide(corpus, corpus.shared(), threshold)
+    return corpus.groups(lambda i: by_sha[corpus.reports[i].sha256])
 
 
-def _passages(summaries: Sequence[ReportSummary]) -> tuple[list[Ref], list[str]]:
-    """Every passage long enough to compare, masked, in order of precedence."""
+# --- per report: what the comparison needs, computed once and cached ----------------------------
+
+class Prepared:
+    """What reuse detection keeps of one report: its compared passages' MinHash and text hash.
+
+    ``kept``: the indices (in ``summary.passages``) of the passages compared, ``start``
+    their source offsets, ``texthash`` a hash of each one's masked text (equal texts,
+    equal hashes), ``sig`` their MinHash signatures (uint32, one row each); ``masked``
+    the masked texts, for the exact comparison (``None`` until read back from the
+    cache).  ``light`` is the summary with every passage's text cut to what a label
+    shows, enough to write the triples; read from the cache only when wanted.
+    """
+
+    __slots__ = ("sha256", "rank", "year", "kept", "start", "texthash", "sig", "masked", "_light", "_meta")
+
+    def __init__(self, sha256: str, rank: int, year: int, kept: np.ndarray, start: np.ndarray, texthash: np.ndarray,
+                 sig: np.ndarray, masked: Optional[tuple[str, ...]] = None, light: Optional[ReportSummary] = None,
+                 meta: Optional[str] = None):
+        self.sha256, self.rank, self.year = sha256, rank, year                 # year: 10,000 when unknown
+        self.kept, self.start, self.texthash, self.sig, self.masked = kept, start, texthash, sig, masked
+        self._light, self._meta = light, meta
+
+    @property
+    def light(self) -> ReportSummary:
+        if self._light is None:
+            report, division, name, year, passages = json.loads(self._meta)
+            self._light = ReportSummary(report, self.sha256, "", division, name, year, tuple(Passage(*p) for p in passages))
+        return self._light
+
+    def dumps(self) -> tuple[str, str, bytes, bytes, str]:
+        s = self.light
+        head = json.dumps([self.rank, self.year, self.kept.tolist(), self.start.tolist()])
+        meta = json.dumps([s.report, s.division, s.division_name, s.year, [[p.start, p.end, p.text] for p in s.passages]],
+                          ensure_ascii=False)
+        return head, meta, self.texthash.tobytes(), self.sig.tobytes(), json.dumps(self.masked, ensure_ascii=False)
+
+    @classmethod
+    def loads(cls, sha: str, head: str, meta: str, texthash: bytes, sig: bytes) -> "Prepared":
+        rank, year, kept, start = json.loads(head)
+        return cls(sha, rank, year, np.array(kept, dtype=np.int64), np.array(start, dtype=np.int64),
+                   np.frombuffer(texthash, dtype=np.uint64), np.frombuffer(sig, dtype=np.uint32).reshape(-1, NUM_PERM),
+                   meta=meta)
+
+
+LABEL = 24                      # characters of a passage's text in its label
+
+
+def prepare(summaries: Sequence[ReportSummary]) -> list[Prepared]:
+    """Mask, filter and MinHash the passages of ``summaries`` (identical texts hashed once)."""
     found = []
     for summary in summaries:
         names = own_names(summary)
+        kept, texts = [], []
         for i, p in enumerate(summary.passages):
             text = mask(p.text, names)
             if len(text) >= MIN_CHARS:
-                found.append((Ref(summary, i), text))
-    found.sort(key=lambda f: f[0].precedence())
-    return [f[0] for f in found], [f[1] for f in found]
+                kept.append(i)
+                texts.append(text)
+        found.append((summary, kept, texts))
+    rows: dict[str, int] = {}
+    for _, _, texts in found:
+        for t in texts:
+            rows.setdefault(t, len(rows))
+    sig = signatures(list(rows))
+    out = []
+    for summary, kept, texts in found:
+        light = dataclasses.replace(summary, source_file="", passages=tuple(
+            Passage(p.start, p.end, p.text[:LABEL + 1]) for p in summary.passages))
+        idx = np.fromiter((rows[t] for t in texts), dtype=np.int64, count=len(texts))
+        rank = _RANK.get(level_of(summary.division) or "township", 3)
+        year = summary.year if summary.year is not None else 10_000
+        out.append(Prepared(summary.sha256, rank, year, np.array(kept, dtype=np.int64),
+                            np.array([summary.passages[i].start for i in kept], dtype=np.int64),
+                            np.fromiter((text_hash(t) for t in texts), dtype=np.uint64, count=len(texts)),
+                            sig[idx], tuple(texts), light=light))
+    return out
+
+
+def text_hash(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def band_keys(sig: np.ndarray) -> np.ndarray:
+    """LSH banding: one 64-bit key per band of :data:`ROWS` MinHash values (the band's number mixed in).
+
+    Two passages are candidates when they share a key.
+
+    >>> a = np.arange(NUM_PERM, dtype=np.uint32)
+    >>> b = a.copy(); b[ROWS:] += 1000                    # agrees with ``a`` on the first band only
+    >>> k = band_keys(np.stack([a, b]))
+    >>> k.shape, bool(k[0, 0] == k[1, 0]), int((k[0] == k[1]).sum())
+    ((2, 24), True, 1)
+    """
+    v = sig.astype(np.uint64).reshape(sig.shape[0], BANDS, ROWS)
+    key = np.broadcast_to(np.arange(BANDS, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15), v.shape[:2]).copy()
+    for r in range(ROWS):
+        key = (key ^ v[:, :, r]) * _MIX
+        key ^= key >> np.uint64(29)
+    return key
+
+
+_MIX = np.uint64(0xBF58476D1CE4E5B9)
+
+
+# --- the whole corpus: precedence, candidates, the greedy grouping ------------------------------
+
+class Corpus:
+    """All compared passages of all reports, in order of precedence (see the module's docstring).
+
+    Positions (``0 … n-1``) follow precedence; ``leader[j]`` tells whether passage
+    ``j`` heads a group of its own, ``template[j]`` (or -1) which group it joined, with
+    ``score[j]``.  :func:`decide` fills these in for the positions it is given and
+    for every later passage whose candidates that changes.
+    """
+
+    def __init__(self, reports: Sequence[Prepared]):
+        self.reports = list(reports)
+        self.sha = [r.sha256 for r in self.reports]
+        counts = np.array([len(r.kept) for r in self.reports], dtype=np.int64)
+        self.offset = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        rep = np.repeat(np.arange(len(self.reports), dtype=np.int64), counts)
+        cat = (lambda arrays, empty: np.concatenate(arrays) if arrays else empty)
+        kept = cat([r.kept for r in self.reports], np.zeros(0, np.int64))
+        start = cat([r.start for r in self.reports], np.zeros(0, np.int64))
+        rank = np.array([r.rank for r in self.reports], dtype=np.int64)
+        year = np.array([r.year for r in self.reports], dtype=np.int64)
+        sha_rank = np.argsort(np.argsort(np.array(self.sha, dtype=object), kind="stable"), kind="stable")
+        order = np.lexsort((start, sha_rank[rep] if len(rep) else rep, year[rep], rank[rep]))
+        self.position_of = np.empty(len(order), dtype=np.int64)     # flat index (report by report) -> position
+        self.position_of[order] = np.arange(len(order))
+        self.rep, self.kept = rep[order], kept[order]
+        self.texthash = cat([r.texthash for r in self.reports], np.zeros(0, np.uint64))[order]
+        self.sig = cat([r.sig for r in self.reports], np.zeros((0, NUM_PERM), np.uint32))[order]
+        self.slot = order - self.offset[self.rep] if len(order) else order     # index in its report's ``kept``
+        keys = band_keys(self.sig)
+        self.keys = keys
+        flat = keys.ravel()
+        by_key = np.argsort(flat, kind="stable")
+        self.sorted_keys = flat[by_key]
+        self.sorted_pos = (by_key // BANDS).astype(np.int64)
+        # Runs of equal keys in ``sorted_keys``: run r is sorted_pos[run_start[r]:run_start[r + 1]].
+        first = np.ones(len(flat), dtype=bool)
+        first[1:] = self.sorted_keys[1:] != self.sorted_keys[:-1]
+        self.run_start = np.append(np.flatnonzero(first), len(flat))
+        run_of = np.empty(len(flat), dtype=np.int64)
+        run_of[by_key] = np.cumsum(first) - 1
+        self.run_of = run_of.reshape(-1, BANDS)
+        n = len(self.rep)
+        self.leader = np.ones(n, dtype=bool)
+        self.template = np.full(n, -1, dtype=np.int64)
+        self.score = np.zeros(n, dtype=np.float64)
+        self._texts: dict[int, tuple[str, ...]] = {}
+
+    def position(self, report: int, index: int) -> Optional[int]:
+        """The position of passage ``index`` of report number ``report``, if it is compared."""
+        kept = self.reports[report].kept
+        i = int(np.searchsorted(kept, index))
+        if i == len(kept) or kept[i] != index:
+            return None
+        return int(self.position_of[self.offset[report] + i])
+
+    def __len__(self) -> int:
+        return len(self.rep)
+
+    def near(self, j: int) -> np.ndarray:
+        """Positions of the passages that share a key with passage ``j``, itself included (sorted, distinct)."""
+        starts, ends = self.run_start[self.run_of[j]].tolist(), self.run_start[self.run_of[j] + 1].tolist()
+        parts = [self.sorted_pos[a:b] for a, b in zip(starts, ends) if b - a > 1]
+        return np.unique(np.concatenate(parts)) if parts else np.array([j], dtype=np.int64)
+
+    def sharing(self, keys: np.ndarray) -> np.ndarray:
+        """Positions of the passages that share one of ``keys`` (sorted, distinct)."""
+        lo = np.searchsorted(self.sorted_keys, keys, "left")
+        hi = np.searchsorted(self.sorted_keys, keys, "right")
+        if not (hi - lo > 0).any():
+            return np.zeros(0, dtype=np.int64)
+        return np.unique(np.concatenate([self.sorted_pos[a:b] for a, b in zip(lo.tolist(), hi.tolist()) if b > a]))
+
+    def shared(self) -> np.ndarray:
+        """Positions of the passages that share a band key with another passage."""
+        same = self.sorted_keys[1:] == self.sorted_keys[:-1]
+        hit = np.zeros(len(self.sorted_keys), dtype=bool)
+        hit[1:] |= same
+        hit[:-1] |= same
+        return np.unique(self.sorted_pos[hit])
+
+    def text(self, j: int, load: Optional[Callable[[list[int]], None]] = None) -> str:
+        r = int(self.rep[j])
+        texts = self.reports[r].masked or self._texts.get(r)
+        if texts is None and load is not None:
+            load([r])
+            texts = self._texts.get(r)
+        return texts[int(self.slot[j])]
+
+    def groups(self, summary_of: Callable[[int], ReportSummary]) -> list[Group]:
+        """The groups with at least one copy, in order of their templates' precedence."""
+        copies: dict[int, list[int]] = defaultdict(list)
+        for j in np.flatnonzero(self.template >= 0).tolist():
+            copies[int(self.template[j])].append(j)
+        out = []
+        for i in sorted(copies):
+            ref = self._ref(i, summary_of)
+            out.append(Group(ref, tuple(Copy(self._ref(j, summary_of), float(self.score[j])) for j in copies[i])))
+        return out
+
+    def _ref(self, j: int, summary_of: Callable[[int], ReportSummary]) -> Ref:
+        return Ref(summary_of(int(self.rep[j])), int(self.kept[j]))
+
+
+def decide(corpus: Corpus, dirty: Iterable[int], threshold: float = THRESHOLD, fresh: Iterable[int] = (),
+           load: Optional[Callable[[list[int]], None]] = None) -> int:
+    """Run the greedy grouping for the ``dirty`` positions and, in order, for every later passage
+    whose candidates change because a passage became or stopped being a group template.
+
+    Each passage, in order of precedence, joins the most similar earlier template (of
+    another report) it shares a band key with, or becomes a template itself; so a
+    passage's decision depends only on the templates before it that share a key with
+    it, and redoing the dirty ones in order gives what a run over everything gives.
+    ``fresh`` positions (new passages) always pass their change on.  Returns the
+    number of passages decided.
+    """
+    heap = sorted(set(int(j) for j in dirty))
+    queued = np.zeros(len(corpus), dtype=bool)
+    queued[heap] = True
+    fresh_set = set(int(j) for j in fresh)
+    done = 0
+    while heap:
+        j = heapq.heappop(heap)
+        done += 1
+        was = bool(corpus.leader[j])
+        near = corpus.near(j)
+        best = _best(corpus, j, near[near < j], threshold, load)
+        if best is None:
+            corpus.leader[j], corpus.template[j], corpus.score[j] = True, -1, 0.0
+        else:
+            corpus.leader[j], corpus.template[j], corpus.score[j] = False, best[1], best[0]
+        if j in fresh_set or was != bool(corpus.leader[j]):
+            for k in near[near > j].tolist():
+                if not queued[k]:
+                    queued[k] = True
+                    heapq.heappush(heap, k)
+    return done
+
+
+def _best(corpus: Corpus, j: int, candidates: np.ndarray, threshold: float,
+          load: Optional[Callable[[list[int]], None]]) -> tuple[float, int] | None:
+    """The earlier template most similar to passage ``j`` (exact Jaccard ≥ threshold), if any."""
+    others = candidates[corpus.leader[candidates] & (corpus.rep[candidates] != corpus.rep[j])]
+    if not len(others):
+        return None
+    # The MinHash estimate rules out most candidates before the exact comparison.
+    estimate = (corpus.sig[others] == corpus.sig[j]).mean(axis=1)
+    best = None
+    mine = None
+    for i, e in zip(others.tolist(), estimate.tolist()):
+        if e < threshold - ESTIMATE_MARGIN:
+            continue
+        if corpus.texthash[i] == corpus.texthash[j]:
+            score = 1.0
+        else:
+            if mine is None:
+                mine = shingles(corpus.text(j, load))
+            score = jaccard(mine, _cached_shingles(corpus.text(i, load)))
+        if score >= threshold and (best is None or score > best[0]):
+            best = (score, i)                   # ties: the earlier template (candidates are in order)
+    return best
 
 
 def signatures(texts: Sequence[str]) -> np.ndarray:
     """One MinHash signature (datasketch, fixed seed) per text, as rows of a uint32 matrix."""
-    from datasketch import MinHash
+    out = np.empty((len(texts), NUM_PERM), dtype=np.uint32)
+    if not texts:
+        return out
+    from datasketch import MinHash       # here: importing datasketch costs a second (scipy)
 
     # The shingles are hashed already (:func:`shingles`); MinHash gets their low 32 bits as they are.
     empty = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=int)
-    out = np.empty((len(texts), NUM_PERM), dtype=np.uint32)
     for n, text in enumerate(texts):
         m = empty.copy()
         m.update_batch((shingles(text) & np.uint64(0xFFFFFFFF)).tolist())
@@ -223,84 +476,130 @@ def signatures(texts: Sequence[str]) -> np.ndarray:
     return out
 
 
-def band_runs(sig: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """LSH banding: the run (bucket) of every row in every band, and which runs hold two passages or more.
-
-    Rows whose signatures agree on all :data:`ROWS` values of some band share that
-    band's run: they are candidates.  Runs are numbered across bands; ``weight``
-    counts the passages each row stands for (identical texts share a row).
-    Sorting numpy arrays keeps this at a few bytes a passage, where a dict-of-sets
-    index (datasketch's MinHashLSH) costs kilobytes.
-
-    >>> a = np.arange(NUM_PERM, dtype=np.uint32)
-    >>> b = a.copy(); b[ROWS:] += 1000                    # agrees with ``a`` on the first band only
-    >>> run_of, shared = band_runs(np.stack([a, b, a + 5000]), np.ones(3, dtype=np.int64))
-    >>> bool(run_of[0, 0] == run_of[1, 0]), bool(shared[run_of[0, 0]]), bool(shared[run_of[0, 1]]), bool(shared[run_of[2, 0]])
-    (True, True, False, False)
-    """
-    n = sig.shape[0]
-    run_of = np.empty((n, BANDS), dtype=np.int64)
-    shared = []
-    offset = 0
-    for band in range(BANDS):
-        block = np.ascontiguousarray(sig[:, band * ROWS:(band + 1) * ROWS]).view(f"V{4 * ROWS}").ravel()
-        _, inverse = np.unique(block, return_inverse=True)
-        inverse = inverse.ravel()
-        counts = np.bincount(inverse, weights=weight)
-        run_of[:, band] = inverse + offset
-        shared.append(counts >= 2)
-        offset += len(counts)
-    return run_of, (np.concatenate(shared) if shared else np.zeros(0, dtype=bool))
-
-
 @functools.lru_cache(maxsize=1 << 15)
 def _cached_shingles(text: str) -> np.ndarray:
+    """Shingles of a group template: a template is compared again and again, so they are cached."""
     return shingles(text)
 
 
-def shingles_of(i: int, texts: list[str]) -> np.ndarray:
-    """Shingles of a group template: a template is compared again and again, so they are cached."""
-    return _cached_shingles(texts[i])
-
-
-def _best(j: int, candidates: list[int], refs: list[Ref], texts: list[str], sig: np.ndarray,
-          row_of: np.ndarray, threshold: float) -> tuple[float, int] | None:
-    """The candidate template most similar to passage ``j`` (exact Jaccard ≥ threshold), if any."""
-    mine_report = refs[j].summary
-    others = [i for i in candidates if refs[i].summary is not mine_report]
-    if not others:
-        return None
-    # The MinHash estimate rules out most candidates before the exact comparison.
-    estimate = (sig[row_of[others]] == sig[row_of[j]]).mean(axis=1)
-    best = None
-    mine = None
-    for i, e in zip(others, estimate.tolist()):
-        if e < threshold - ESTIMATE_MARGIN:
-            continue
-        if texts[i] == texts[j]:
-            score = 1.0
-        else:
-            mine = mine if mine is not None else shingles(texts[j])
-            score = jaccard(mine, shingles_of(i, texts))
-        if score >= threshold and (best is None or score > best[0]):
-            best = (score, i)                   # ties: the earlier template (candidates are in order)
-    return best
-
-
 def derive(summaries: Sequence[ReportSummary]) -> Iterator[tuple]:
-    ordered = sorted(summaries, key=lambda s: s.sha256)
-    for group in find_groups(ordered):
+    for group in find_groups(summaries):
         yield from group_triples(group)
 
 
-def _hashed(kind: str, *parts: str) -> URIRef:
+# --- incremental: the cache ---------------------------------------------------------------------
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS derive_reuse_report (sha256 TEXT PRIMARY KEY, head TEXT NOT NULL, meta TEXT NOT NULL,
+                                         texthash BLOB NOT NULL, sig BLOB NOT NULL, masked TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS derive_reuse_copy (sha256 TEXT PRIMARY KEY, copies TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS derive_reuse_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+def derive_cached(summaries, cache, oxigraph: bool = False) -> Iterator[tuple]:
+    """The triples of :func:`derive`, computed from what ``cache`` (a :class:`kg.derive.DeriveCache`)
+    kept of the last run: only new reports are masked and MinHashed, and only passages whose
+    candidates changed are decided again (:func:`decide`).
+
+    The cache holds, per report, its :class:`Prepared` data (``derive_reuse_report``) and the
+    decisions of its passages that are copies (``derive_reuse_copy``), plus the reports of the
+    last run (``derive_reuse_state``); all are written in one transaction at the end, and the
+    rows of reports no longer in the corpus are deleted then.  ``oxigraph``: the terms are
+    pyoxigraph's (:class:`Terms`).
+    """
+    db = cache.db
+    db.executescript(_SCHEMA)
+    hashes = list(summaries.hashes)
+    wanted = set(hashes)
+    row = db.execute("SELECT value FROM derive_reuse_state WHERE key = 'reports'").fetchone()
+    before = set(json.loads(row[0])) if row else set()
+    known = _load_prepared(db, hashes)
+    new = [h for h in hashes if h not in known]
+    by_sha = {s.sha256: s for s in summaries.read(new)} if new else {}
+    for p in prepare([by_sha[h] for h in new]):
+        known[p.sha256] = p
+    corpus = Corpus([known[h] for h in hashes])
+    fresh = [pos for pos, r in enumerate(corpus.rep.tolist()) if hashes[r] not in before]
+
+    # The last run's decisions, for the reports that stay.
+    index = {h: n for n, h in enumerate(hashes)}
+    dirty = set(fresh)
+    for sha, text in _rows(db, "SELECT sha256, copies FROM derive_reuse_copy WHERE sha256 IN ({})", sorted(before & wanted)):
+        r = index[sha]
+        for k, tsha, tk, score in json.loads(text):
+            j = corpus.position(r, k)
+            t = corpus.position(index[tsha], tk) if tsha in index else None
+            corpus.leader[j], corpus.template[j], corpus.score[j] = False, -1 if t is None else t, score
+            if t is None:                       # its template's report is gone
+                dirty.add(j)
+    # Templates that are gone: every passage that shared a key with them is decided again.
+    gone = sorted(before - wanted)
+    gone_prepared = _load_prepared(db, gone)
+    for p in gone_prepared.values():
+        if len(p.kept):
+            dirty.update(corpus.sharing(np.unique(band_keys(p.sig))).tolist())
+    if len(gone_prepared) < len(gone):          # a cache edited by hand: decide everything again
+        before = set()
+        corpus.leader[:], corpus.template[:], corpus.score[:] = True, -1, 0.0
+
+    def load(reps: list[int]) -> None:
+        need = [corpus.sha[r] for r in reps if corpus.reports[r].masked is None and r not in corpus._texts]
+        for sha, text in _rows(db, "SELECT sha256, masked FROM derive_reuse_report WHERE sha256 IN ({})", need):
+            corpus._texts[index[sha]] = tuple(json.loads(text))
+
+    if before:
+        decide(corpus, sorted(dirty), fresh=fresh, load=load)
+    else:
+        decide(corpus, corpus.shared(), fresh=(), load=load)
+
+    # Save: new reports' data, every report's copies (rewritten only when they changed), the report list.
+    with db:
+        db.executemany("INSERT OR REPLACE INTO derive_reuse_report VALUES (?, ?, ?, ?, ?, ?)",
+                       [(known[h].sha256, *known[h].dumps()) for h in new])
+        copies: dict[int, list] = defaultdict(list)
+        for j in np.flatnonzero(corpus.template >= 0).tolist():
+            t = int(corpus.template[j])
+            copies[int(corpus.rep[j])].append([int(corpus.kept[j]), hashes[int(corpus.rep[t])],
+                                               int(corpus.kept[t]), float(corpus.score[j])])
+        old = dict(_rows(db, "SELECT sha256, copies FROM derive_reuse_copy WHERE sha256 IN ({})", hashes))
+        rows = [(hashes[r], json.dumps(c)) for r, c in sorted(copies.items())]
+        db.executemany("INSERT OR REPLACE INTO derive_reuse_copy VALUES (?, ?)", [x for x in rows if old.get(x[0]) != x[1]])
+        stale = [h for h in old if index[h] not in copies] + gone
+        db.executemany("DELETE FROM derive_reuse_copy WHERE sha256 = ?", [(h,) for h in stale])
+        db.executemany("DELETE FROM derive_reuse_report WHERE sha256 = ?", [(h,) for h in gone])
+        db.execute("INSERT OR REPLACE INTO derive_reuse_state VALUES ('reports', ?)", (json.dumps(hashes),))
+    terms = Terms.oxigraph() if oxigraph else RDFLIB
+    for group in corpus.groups(lambda r: corpus.reports[r].light):
+        yield from group_triples(group, terms)
+
+
+def _rows(db, sql: str, keys: Sequence[str], chunk: int = 500) -> Iterator[tuple]:
+    keys = list(keys)
+    for i in range(0, len(keys), chunk):
+        part = keys[i:i + chunk]
+        yield from db.execute(sql.format(",".join("?" * len(part))), part)
+
+
+def _load_prepared(db, hashes: Sequence[str]) -> dict[str, Prepared]:
+    return {sha: Prepared.loads(sha, head, meta, th, sig) for sha, head, meta, th, sig in
+            _rows(db, "SELECT sha256, head, meta, texthash, sig FROM derive_reuse_report WHERE sha256 IN ({})", hashes)}
+
+
+# --- triples ------------------------------------------------------------------------------------
+
+def _hashed_text(kind: str, *parts: str) -> str:
     digest = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:20]
-    return URIRef(f"{iri.ID}{kind}/{digest}")
+    return f"{iri.ID}{kind}/{digest}"
+
+
+def _passage_text(ref: Ref) -> str:
+    p = ref.passage
+    return f"{iri.report(ref.summary.sha256)}/passage/{p.start}-{p.end}"
 
 
 def passage_iri(ref: Ref) -> URIRef:
-    p = ref.passage
-    return URIRef(f"{iri.report(ref.summary.sha256)}/passage/{p.start}-{p.end}")
+    return URIRef(_passage_text(ref))
 
 
 def directed(source: Ref, copy: Ref) -> bool:
@@ -309,42 +608,93 @@ def directed(source: Ref, copy: Ref) -> bool:
     return a[0] < b[0] or (source.summary.year is not None and copy.summary.year is not None and a[1] < b[1])
 
 
-def group_triples(group: Group) -> Iterator[tuple]:
+class Terms:
+    """The RDF terms of the triples, made with one library: rdflib's classes (:data:`RDFLIB`,
+    what :func:`derive` yields) or pyoxigraph's (``Terms.oxigraph()``), which the store takes
+    as they are: an rdflib IRI is checked when made and converted when stored, most of
+    the cost of writing a large derived graph.  The terms every group repeats are made once.
+    """
+
+    def __init__(self, named: Callable, zh: Callable, integer: Callable, decimal: Callable, boolean: Callable):
+        self.named, self.zh = named, zh
+        self.integer = functools.lru_cache(maxsize=1 << 16)(integer)
+        self.decimal = functools.lru_cache(maxsize=1 << 16)(decimal)
+        self.true, self.false = boolean(True), boolean(False)
+        for name in ("ReuseGroup", "TextReuse", "Passage", "template", "passageCount", "divisionCount", "boilerplate",
+                     "passage", "sourcePassage", "similarity", "directed", "reusesTextOf", "sharesTextWith",
+                     "charStart", "charEnd", "inReuseGroup", "copyWeight"):
+            setattr(self, name, named(iri.ONT + name))
+        self.type, self.label, self.wasDerivedFrom = named(str(RDF.type)), named(str(RDFS.label)), named(str(PROV.wasDerivedFrom))
+
+    @classmethod
+    def oxigraph(cls) -> "Terms":
+        import pyoxigraph as ox
+
+        integer, decimal, boolean = (ox.NamedNode(str(x)) for x in (XSD.integer, XSD.decimal, XSD.boolean))
+        return cls(ox.NamedNode, lambda text: ox.Literal(text, language="zh"),
+                   lambda n: ox.Literal(str(n), datatype=integer), lambda text: ox.Literal(text, datatype=decimal),
+                   lambda b: ox.Literal("true" if b else "false", datatype=boolean))
+
+
+RDFLIB = Terms(URIRef, lambda text: Literal(text, lang="zh"), lambda n: Literal(n, datatype=XSD.integer),
+               lambda text: Literal(text, datatype=XSD.decimal), Literal)
+
+
+def decimal_text(x: float) -> str:
+    """``x`` to 4 places, in the canonical form the store keeps (Oxigraph writes 0.2500 as 0.25: a
+    graph compared with the store's copy would otherwise differ in every such literal).
+
+    >>> decimal_text(0.25), decimal_text(1.0), decimal_text(2 / 3)
+    ('0.25', '1', '0.6667')
+    """
+    return f"{x:.4f}".rstrip("0").rstrip(".")
+
+
+def group_triples(group: Group, t: Terms = RDFLIB) -> Iterator[tuple]:
     template = group.template
-    node = _hashed("reuse-group", str(passage_iri(template)))
+    template_text = _passage_text(template)
+    template_iri = t.named(template_text)
+    node = t.named(_hashed_text("reuse-group", template_text))
     count = group.division_count
-    weight = Literal(f"{1 / count:.4f}", datatype=XSD.decimal)
-    yield node, RDF.type, FZ.ReuseGroup
-    yield node, RDFS.label, Literal(f"{template.summary.division_name}段落及其{len(group.copies)}处副本"
-                                    f"（{count}个行政区划）", lang="zh")
-    yield node, FZ.template, passage_iri(template)
-    yield node, FZ.passageCount, Literal(len(group.refs), datatype=XSD.integer)
-    yield node, FZ.divisionCount, Literal(count, datatype=XSD.integer)
-    yield node, FZ.boilerplate, Literal(group.boilerplate)
-    for ref in group.refs:
-        yield from _passage(ref, node, weight)
+    weight = t.decimal(decimal_text(1 / count))
+    boilerplate = t.true if group.boilerplate else t.false
+    yield node, t.type, t.ReuseGroup
+    yield node, t.label, t.zh(f"{template.summary.division_name}段落及其{len(group.copies)}处副本（{count}个行政区划）")
+    yield node, t.template, template_iri
+    yield node, t.passageCount, t.integer(len(group.refs))
+    yield node, t.divisionCount, t.integer(count)
+    yield node, t.boilerplate, boilerplate
+    reports: dict = {}
+    yield from _passage(template, template_iri, node, weight, reports, t)
+    source_report = reports[template.summary.report]
     for c in group.copies:
-        reuse = _hashed("reuse", str(passage_iri(c.ref)), str(passage_iri(template)))
+        copy_text = _passage_text(c.ref)
+        copy_iri = t.named(copy_text)
+        yield from _passage(c.ref, copy_iri, node, weight, reports, t)
+        reuse = t.named(_hashed_text("reuse", copy_text, template_text))
         known = directed(template, c.ref)
-        yield reuse, RDF.type, FZ.TextReuse
-        yield reuse, RDFS.label, Literal(f"{c.ref.summary.division_name}段落与{template.summary.division_name}段落重复"
-                                         f"（相似度{c.similarity:.2f}）", lang="zh")
-        yield reuse, FZ.passage, passage_iri(c.ref)
-        yield reuse, FZ.sourcePassage, passage_iri(template)
-        yield reuse, FZ.similarity, Literal(f"{c.similarity:.4f}", datatype=XSD.decimal)
-        yield reuse, FZ.directed, Literal(known)
-        yield reuse, FZ.boilerplate, Literal(group.boilerplate)
-        copy_report, source_report = URIRef(c.ref.summary.report), URIRef(template.summary.report)
-        if copy_report != source_report:
-            yield copy_report, FZ.reusesTextOf if known else FZ.sharesTextWith, source_report
+        yield reuse, t.type, t.TextReuse
+        yield reuse, t.label, t.zh(f"{c.ref.summary.division_name}段落与{template.summary.division_name}段落重复"
+                                   f"（相似度{c.similarity:.2f}）")
+        yield reuse, t.passage, copy_iri
+        yield reuse, t.sourcePassage, template_iri
+        yield reuse, t.similarity, t.decimal(decimal_text(c.similarity))
+        yield reuse, t.directed, t.true if known else t.false
+        yield reuse, t.boilerplate, boilerplate
+        copy_report = reports[c.ref.summary.report]
+        if c.ref.summary.report != template.summary.report:
+            yield copy_report, t.reusesTextOf if known else t.sharesTextWith, source_report
 
 
-def _passage(ref: Ref, group: URIRef, weight: Literal) -> Iterator[tuple]:
-    node, p = passage_iri(ref), ref.passage
-    yield node, RDF.type, FZ.Passage
-    yield node, RDFS.label, Literal(p.text[:24] + ("…" if len(p.text) > 24 else ""), lang="zh")
-    yield node, PROV.wasDerivedFrom, URIRef(ref.summary.report)
-    yield node, FZ.charStart, Literal(p.start, datatype=XSD.integer)
-    yield node, FZ.charEnd, Literal(p.end, datatype=XSD.integer)
-    yield node, FZ.inReuseGroup, group
-    yield node, FZ.copyWeight, weight
+def _passage(ref: Ref, node, group, weight, reports: dict, t: Terms) -> Iterator[tuple]:
+    p = ref.passage
+    report = reports.get(ref.summary.report)
+    if report is None:
+        report = reports[ref.summary.report] = t.named(ref.summary.report)
+    yield node, t.type, t.Passage
+    yield node, t.label, t.zh(p.text[:LABEL] + ("…" if len(p.text) > LABEL else ""))
+    yield node, t.wasDerivedFrom, report
+    yield node, t.charStart, t.integer(p.start)
+    yield node, t.charEnd, t.integer(p.end)
+    yield node, t.inReuseGroup, group
+    yield node, t.copyWeight, weight

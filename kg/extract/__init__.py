@@ -17,6 +17,7 @@ package and are registered when :func:`load_builtins` imports them.
 """
 from __future__ import annotations
 
+import functools
 import importlib
 from typing import Callable, Iterable
 
@@ -25,8 +26,10 @@ from kg.model import Document, Mention
 Extractor = Callable[[Document], Iterable[Mention]]
 
 
+@functools.cache
 def _builtin_modules() -> tuple[str, ...]:
-    """Every module of this package; a new extractor module is picked up by being here."""
+    """Every module of this package; a new extractor module is picked up by being here.
+    (Listed once per process: :func:`run` asks for every report.)"""
     import pkgutil
 
     return tuple(sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")))

@@ -30,21 +30,18 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
-from rdflib import Literal, Namespace, URIRef
-from rdflib.namespace import PROV, RDF, XSD
+from rdflib import URIRef
 
 from kg import iri
-from kg.emit import Context, Triple, emitter, predicate_for
+from kg.emit import FZ, PROV, RDF, TRUE, Context, Triple, emitter, integer, plain, predicate_for
 from kg.extract.concepts import NAME as VOCABULARY
 from kg.link import Span
 from kg.model import Concept, Document, Mention
-from kg.vocab import Hit, load_concepts, matcher, ontology_graph
+from kg.vocab import Hit, load_concepts, matcher, ontology
 
 NAME = "bundles"
-FZ = Namespace(iri.ONT)
 SCOPES = ("sentence", "report")
 # A guard is checked after the cue with a closing quotation mark skipped: “人民调解”员 is still 人民调解员.
 _CLOSING = "”’\"」』"
@@ -84,7 +81,7 @@ class Taxonomy:
 @functools.cache
 def taxonomy(directory: str | None = None) -> Taxonomy:
     """Bundles and part cues of the curated vocabulary (``ontology/*.ttl``)."""
-    g = ontology_graph(Path(directory) if directory else None)
+    g = ontology(directory)
     concepts = {c.iri: c for c in load_concepts(directory)}
     bundles = []
     for bundle_iri in sorted({str(s) for s in g.subjects(FZ.hasPart, None)}):
@@ -137,7 +134,10 @@ def extract(doc: Document) -> Iterator[Mention]:
     # The vocabulary extractor yields the curated hits (and their facts); here they only count as parts.
     parts = sorted([*(Mention("mechanism", h.start, h.end, h.surface, VOCABULARY, concept=h.concept)
                       for h in curated if h.concept.iri in wanted), *cued], key=lambda m: (m.start, m.end))
-    direct = [Mention("mechanism", h.start, h.end, h.surface, VOCABULARY, concept=h.concept) for h in curated]
+    # Only the bundles' own names matter here (a bundle named directly needs no inference).
+    named = {b.concept.iri for b in tax.bundles}
+    direct = [Mention("mechanism", h.start, h.end, h.surface, VOCABULARY, concept=h.concept)
+              for h in curated if h.concept.iri in named]
     for bundle in tax.bundles:
         yield from _inferred(doc, bundle, parts, direct)
 
@@ -220,8 +220,8 @@ def _bundle(ctx: Context, m: Mention) -> Iterator[Triple]:
     yield node, PROV.wasDerivedFrom, ctx.report
     for part in part_nodes:
         yield node, PROV.wasDerivedFrom, part
-    yield node, FZ.quote, Literal(" … ".join(quotes))
-    yield node, FZ.charStart, Literal(start, datatype=XSD.integer)
-    yield node, FZ.charEnd, Literal(end, datatype=XSD.integer)
-    yield node, FZ.extractor, Literal(NAME)
-    yield node, FZ.inferred, Literal(True)
+    yield node, FZ.quote, plain(" … ".join(quotes))
+    yield node, FZ.charStart, integer(start)
+    yield node, FZ.charEnd, integer(end)
+    yield node, FZ.extractor, plain(NAME)
+    yield node, FZ.inferred, TRUE

@@ -36,11 +36,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import PROV, RDF, RDFS, SKOS
+from rdflib import Graph, URIRef
 
 from kg import iri
-from kg.emit import Context, Triple, emitter, zh
+from kg.emit import FZ, PROV, RDF, RDFS, SKOS, Context, Triple, emitter, zh
 from kg.link import Span
 from kg.model import Concept, Document, Mention, Section
 from kg.vocab import LabelMatcher
@@ -49,7 +48,6 @@ NAME = "items"
 ROOT = Path(__file__).resolve().parents[2]
 RULES_FILE = ROOT / "kg" / "data" / "items.toml"
 TOPICS_FILE = ROOT / "ontology" / "topics.ttl"
-FZ = Namespace(iri.ONT)
 ITEM_CLASS = {"shortcoming": FZ.ShortcomingItem, "planned-action": FZ.PlannedAction}
 ITEM_LINK = {"shortcoming": FZ.hasShortcoming, "planned-action": FZ.hasPlannedAction}
 _CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -37,14 +37,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Optional
 
-from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib import Graph, Literal, URIRef
 
 from kg import iri
-from kg.emit import Context, Triple, emitter, zh
+# The emitters use kg.emit's cached terms: rdflib's Namespace builds a URIRef per access.
+from kg.emit import FZ, RDF, RDFS, SKOS, Context, Triple, emitter, zh
 from kg.link import Place, Span
 from kg.model import Concept, Document, Mention, NormalizedText, SourceText
-from kg.vocab import LabelMatcher
+from kg.vocab import LabelMatcher, ontology
 
 NAME = "legal"
 KIND = "legal-document"
@@ -52,7 +52,6 @@ SCHEME = "legal-document"
 ROOT = Path(__file__).resolve().parents[2]
 RULES_FILE = ROOT / "kg" / "data" / "legal.toml"
 VOCAB_FILE = ROOT / "ontology" / "legal-documents.ttl"
-FZ = Namespace(iri.ONT)
 
 PRC = "中华人民共和国"
 _TITLE = re.compile(r"《([^《》\n]{1,80})》")
@@ -131,7 +130,9 @@ class Known:
 @functools.cache
 def vocabulary(path: str | None = None) -> dict[str, Known]:
     """title_key(label) -> the curated document, for every label of legal-documents.ttl."""
-    g = Graph().parse(path or VOCAB_FILE, format="turtle")
+    # (the shared parse of ontology/*.ttl unless another file is asked for: the union gives
+    # the same documents, and start-up parses the Turtle once)
+    g = ontology() if path is None else Graph().parse(path, format="turtle")
     out: dict[str, Known] = {}
     for node in sorted(set(g.subjects(RDF.type, FZ.LegalDocument)), key=str):
         pref = next((str(o) for o in g.objects(node, SKOS.prefLabel) if getattr(o, "language", None) == "zh"), None)
@@ -371,6 +372,9 @@ def issuer(ctx: Context, m: Mention) -> Optional[Place]:
     return None
 
 
+_TRUE = Literal(True)     # (immutable: one instance serves every triple)
+
+
 @emitter(KIND)
 def _legal_document(ctx: Context, m: Mention) -> Iterator[Triple]:
     attrs = dict(m.attrs)
@@ -387,7 +391,7 @@ def _legal_document(ctx: Context, m: Mention) -> Iterator[Triple]:
     yield node, SKOS.prefLabel, zh(label)
     yield node, RDFS.label, zh(label)
     if m.concept is None or m.concept.discovered:
-        yield node, FZ.discovered, Literal(True)
+        yield node, FZ.discovered, _TRUE
         if attrs.get("title") and attrs["title"] != label:
             yield node, SKOS.altLabel, zh(attrs["title"])
     yield node, FZ.documentKind, FZ[attrs["kind"]]

@@ -29,25 +29,29 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Optional
 
-from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib import Graph, URIRef
 
 from kg import iri
-from kg.emit import Context, Triple, emitter, zh
+# The emitters use kg.emit's cached terms: rdflib's Namespace builds a URIRef per access.
+from kg.emit import FZ, RDF, RDFS, SKOS, Context, Triple, emitter, zh
 from kg.link import Place, Span
 from kg.model import Concept, Document, Mention, NormalizedText, SourceText
-from kg.vocab import QUOTES, LabelMatcher
+from kg.vocab import QUOTES, LabelMatcher, ontology
 
 NAME = "organizations"
 KIND = "organization"
 ROOT = Path(__file__).resolve().parents[2]
 RULES_FILE = ROOT / "kg" / "data" / "organizations.toml"
 VOCAB_FILE = ROOT / "ontology" / "organizations.ttl"
-FZ = Namespace(iri.ONT)
 LEVELS = ("township", "county", "prefecture", "province", "national", "village")
 _CJK = re.compile(r"[\u4e00-\u9fff()]")
 _TITLE = re.compile(r"《[^《》\n]{0,80}》")
 _CLAUSE_MARKS = ("。", ",", ";", ":", "!", "?", "\n", "、")
+# Words a report drops when it names the same body again (镇法治建设领导小组 … 法治建设工作领导小组):
+# 全面 before the name, 工作 before its head.  Nothing else is merged, so 法治政府建设工作领导小组
+# and 全面依法治镇工作领导小组 stay two bodies.  Grammar of the genre, not a list of bodies.
+_OPTIONAL_LEADING = ("全面",)
+_OPTIONAL_BEFORE_HEAD = ("工作",)
 
 
 @dataclass(frozen=True)
@@ -84,7 +88,9 @@ def rules(path: str | None = None) -> Rules:
 
 @functools.cache
 def vocabulary(path: str | None = None) -> Vocabulary:
-    g = Graph().parse(path or VOCAB_FILE, format="turtle")
+    # (the shared parse of ontology/*.ttl unless another file is asked for: the union gives
+    # the same types, and start-up parses the Turtle once)
+    g = ontology() if path is None else Graph().parse(path, format="turtle")
     concepts, heads, labels = [], [], {}
     for node in sorted(set(g.subjects(RDF.type, FZ.OrganizationType)), key=str):
         zh_of = lambda p: sorted(str(o) for o in g.objects(node, p) if getattr(o, "language", None) == "zh")  # noqa: E731
@@ -150,7 +156,10 @@ def _words_before(text: str, pos: int) -> str:
 
 def _subject_level(text: str, pos: int) -> str:
     """The level word that opens the clause holding ``pos`` (各村|配齐矛盾纠纷调解室), if any."""
-    start = max((text.rfind(p, 0, pos) for p in _CLAUSE_MARKS), default=-1) + 1
+    # The line break before ``pos`` bounds the search for the other marks: searching each one
+    # back to the start of the text cost more than the rest of the extractor.
+    line = text.rfind("\n", 0, pos)
+    start = max([line] + [text.rfind(p, line + 1, pos) for p in _CLAUSE_MARKS if p != "\n"]) + 1
     return level_prefix(text[start:pos])[0] if start < pos else ""
 
 
@@ -187,9 +196,49 @@ def candidates(text: str) -> Iterator[tuple[int, int, str, str, str]]:
 
 
 def extract(doc: Document) -> Iterator[Mention]:
-    for start, end, name, type_iri, level in candidates(doc.text):
+    found = list(candidates(doc.text))
+    canonical = same_names([(name, level) for _, _, name, _, level in found])
+    for start, end, name, type_iri, level in found:
         yield Mention(KIND, start, end, doc.text[start:end], NAME,
-                      attrs=(("name", name), ("type", type_iri), ("level", level)))
+                      attrs=(("name", canonical.get((name, level), name)), ("type", type_iri), ("level", level)))
+
+
+def name_key(name: str) -> str:
+    """A name without the words a report may drop when it names the same body again:
+    全面 before it, 工作 before its head.
+
+    >>> name_key("全面依法治镇工作领导小组") == name_key("依法治镇领导小组")
+    True
+    >>> name_key("法治政府建设工作领导小组") == name_key("法治建设工作领导小组")
+    False
+    """
+    for word in _OPTIONAL_LEADING:
+        if name.startswith(word) and len(name) > len(word) + 2:
+            name = name[len(word):]
+            break
+    head = next((h for h, _ in vocabulary().heads if name.endswith(h)), "")
+    body = name[: len(name) - len(head)]
+    for word in _OPTIONAL_BEFORE_HEAD:
+        if head and body.endswith(word) and len(body) > len(word):
+            return body[: -len(word)] + head
+    return name
+
+
+def same_names(names: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """(name, level) -> the name to record, for the names of one report that name one body:
+    equal under :func:`name_key` at the same level.  The longest form is recorded, the
+    first on a tie (镇法治建设领导小组 … 法治建设工作领导小组 -> 法治建设工作领导小组)."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for name, level in names:
+        group = groups.setdefault((name_key(name), level), [])
+        if name not in group:
+            group.append(name)
+    out = {}
+    for (_, level), group in groups.items():
+        best = max(group, key=len)
+        for name in group:
+            out[(name, level)] = best
+    return out
 
 
 def extract_text(text: str) -> list[Mention]:

@@ -27,11 +27,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Optional
 
-from rdflib import Namespace, URIRef
-from rdflib.namespace import RDF, RDFS
+from rdflib import URIRef
 
 from kg import iri
-from kg.emit import Context, Triple, emitter, zh
+from kg.emit import FZ, RDF, RDFS, Context, Triple, emitter, zh
 from kg.extract.organizations import level_prefix, owner, tail
 from kg.link import Span
 from kg.model import Document, Mention, NormalizedText, SourceText
@@ -39,7 +38,6 @@ from kg.model import Document, Mention, NormalizedText, SourceText
 NAME = "people"
 KIND = "person"
 RULES_FILE = Path(__file__).resolve().parents[2] / "kg" / "data" / "people.toml"
-FZ = Namespace(iri.ONT)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _PUNCT = set("、,。;:!?()“”\"'《》 \t\n")
 

@@ -26,18 +26,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Optional
 
-from rdflib import Literal, Namespace, URIRef
-from rdflib.namespace import PROV, RDF, RDFS
+from rdflib import URIRef
 
 from kg import iri
-from kg.emit import Context, Triple, emitter, zh
+from kg.emit import FZ, PROV, RDF, RDFS, Context, Triple, emitter, plain, zh
 from kg.gazetteer import Gazetteer
 from kg.link import GAZETTEER_SOURCE, Span
 from kg.model import Document, Mention, NormalizedText, SourceText
 
 NAME = "places"
 RULES_FILE = Path(__file__).resolve().parents[2] / "kg" / "data" / "places.toml"
-FZ = Namespace(iri.ONT)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -81,12 +79,17 @@ def village_names() -> frozenset[str]:
     """Every village name of the gazetteer (read once, on first use)."""
     gaz = Gazetteer.load()
     r = rules()
-    names = set()
+    listed = set()
     for d in gaz:
         if d.level in ("township", "county"):
-            for v in gaz.villages(d.key):
-                names.update(f for f in written_forms(v) if r.min_length <= len(f) <= r.max_length)
-    return frozenset(names)
+            listed.update(gaz.villages(d.key))
+    # Each distinct name once: 650,000 villages share far fewer names, and only those with an
+    # aliased suffix (吉布图嘎查村) have a second written form.
+    forms = set(listed)
+    aliased = tuple(a for a, _ in r.aliases)
+    if aliased:
+        forms.update(f for v in listed if v.endswith(aliased) for f in written_forms(v))
+    return frozenset(f for f in forms if r.min_length <= len(f) <= r.max_length)
 
 
 def candidates(text: str) -> Iterator[tuple[int, int, tuple[str, ...]]]:
@@ -224,8 +227,8 @@ def _gazetteer_township(town_code: str, county: URIRef) -> Iterator[Triple]:
     town = URIRef(iri.division(town_code))
     yield town, RDF.type, FZ.Township
     yield town, RDFS.label, zh(gaz_town.name)
-    yield town, FZ.divisionCode, Literal(town_code)
-    yield town, FZ.divisionKind, Literal(gaz_town.kind)
+    yield town, FZ.divisionCode, plain(town_code)
+    yield town, FZ.divisionKind, plain(gaz_town.kind)
     yield town, FZ.parentDivision, county
     node = URIRef(iri.statement("gazetteer", str(town), str(county)))
     yield node, RDF.type, RDF.Statement

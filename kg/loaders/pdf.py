@@ -11,7 +11,12 @@ A PDF holds positioned lines, not paragraphs.  The text is rebuilt from them:
 * a line that runs to the right margin is joined to the next one, since the
   line was broken by the layout inside a sentence, unless the next line is
   indented (a new paragraph) or starts with part numbering (一、 （二） 3.).
-  Other line breaks stay.
+  A line also counts as running to the margin when the next line starts with
+  a run of digits or Latin letters (8000份, LED屏) that would not have fitted
+  in the room left, plus one character: layout engines do not break such a
+  run, so they move it whole to the next line and "发放宣传资料约 / 8000份"
+  ends short of the margin.  A line ending in 。！？；： ends a sentence,
+  so it is never joined this way.  Other line breaks stay.
 
 Unusable files: damaged bytes ("not a valid PDF"), a password needed to open
 it ("encrypted PDF"), no characters at all ("no text layer (scanned PDF?)") and
@@ -57,6 +62,13 @@ _NUMBERED = re.compile(
     r"|第[一二三四五六七八九十\d]{1,3}(?:部分|章|篇)"
     r"|[\u2460-\u2473\u2776-\u2793])"
 )
+# A run that layout engines keep on one line: digits and Latin letters, with
+# decimal points, thousands separators and a trailing percent sign (4.3万, 1,200, 99%).
+_UNBREAKABLE = re.compile(r"[0-9A-Za-z]+(?:[.,:/\-][0-9A-Za-z]+)*%?")
+# Sentence ends: the line before a moved run ends in one only if the sentence ended there.
+_SENTENCE_END = frozenset("。！？；：!?;:")
+# The width of a digit or Latin letter when the characters give none: about half a Chinese one.
+_HALF = 0.5
 _CID = re.compile(r"\(cid:\d+\)")
 _DIGITS = re.compile(r"\d+")
 
@@ -68,6 +80,25 @@ class _Line:
     x1: float
     size: float        # median font size, the width of one Chinese character
     page_width: float
+    lead: float = 0.0  # width of the digit/Latin run the line starts with (8000份: of 8000)
+
+
+def _lead(text: str, chars: list[dict], size: float) -> float:
+    """The width of the unbreakable run ``text`` starts with, measured on its characters.
+
+    >>> _lead("8000份", [{"text": c, "x0": 78 + 6 * i, "x1": 84 + 6 * i} for i, c in enumerate("8000份")], 12)
+    24
+    >>> _lead("LED屏", [], 12), _lead("发放", [], 12)
+    (18.0, 0.0)
+    """
+    m = _UNBREAKABLE.match(text)
+    if m is None:
+        return 0.0
+    run = m.group()
+    glyphs = [c for c in chars if c["text"].strip()][:len(run)]
+    if "".join(c["text"] for c in glyphs) == run:
+        return glyphs[-1]["x1"] - glyphs[0]["x0"]
+    return _HALF * size * len(run)
 
 
 def _page_lines(page) -> list[_Line]:
@@ -76,7 +107,8 @@ def _page_lines(page) -> list[_Line]:
         text = raw["text"].strip()
         if text:
             size = statistics.median(c["size"] for c in raw["chars"]) if raw["chars"] else 10.0
-            lines.append(_Line(text, raw["x0"], raw["x1"], size, float(page.width)))
+            lines.append(_Line(text, raw["x0"], raw["x1"], size, float(page.width),
+                               _lead(text, raw["chars"], size)))
     return lines
 
 
@@ -115,7 +147,10 @@ def _join(lines: list[_Line]) -> str:
     right = max(max(line.x1 for line in lines), min(line.page_width for line in lines) - left)
     out = [lines[0].text]
     for prev, line in zip(lines, lines[1:]):
-        wrapped = prev.x1 >= right - _WRAP_SLACK * prev.size
+        gap = right - prev.x1
+        wrapped = gap <= _WRAP_SLACK * prev.size or (
+            # the next line's leading run (plus a character) did not fit: moved whole
+            0 < line.lead and gap < line.lead + prev.size and prev.text[-1] not in _SENTENCE_END)
         indented = line.x0 >= left + _INDENT * line.size
         if wrapped and not indented and not _NUMBERED.match(line.text):
             out[-1] += _separator(out[-1], line.text) + line.text

@@ -45,7 +45,7 @@ def concept_view(lk: Lookup, concept: str, max_nodes: int = PHYSICS_LIMIT) -> Vi
     notes = [f"{len(doing)} 地{verb}（实线），{lk.planners.get(concept, 0)} 地仅计划（虚线）。"]
     if 1 + len(divisions) + len(parents) > max_nodes:
         return _by_county(lk, concept, centre, shown, notes)
-    nodes, edges = {concept: centre}, []
+    nodes, edges, drawn = {concept: centre}, [], set()
     for l in shown:
         d = c.divisions.get(l.division)
         if d is None:
@@ -58,9 +58,9 @@ def concept_view(lk: Lookup, concept: str, max_nodes: int = PHYSICS_LIMIT) -> Vi
             if d.parent not in nodes:
                 p = c.divisions[d.parent]
                 nodes[d.parent] = VNode(d.parent, p.label, node_class(p.kind), division_tip(c, d.parent), 1)
-            edge = VEdge(l.division, d.parent, "parentDivision", f"{d.label} 隶属 {lk.label(d.parent)}")
-            if edge not in edges:
-                edges.append(edge)
+            if (l.division, d.parent) not in drawn:
+                drawn.add((l.division, d.parent))
+                edges.append(VEdge(l.division, d.parent, "parentDivision", f"{d.label} 隶属 {lk.label(d.parent)}"))
     return View(f"{folder_of(con.kind)}/{lk.file_of(concept)}.html", f"{con.label}：谁在{verb}，谁仅计划",
                 tuple(nodes.values()), tuple(edges), tuple(notes), {"kind": folder_of(con.kind), "iri": concept})
 

@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Mapping
 
-from kg.analysis.corpus import ADOPTION, Corpus, Link
+from kg.analysis.corpus import ADOPTION, Corpus, Link, Measurement
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ class Lookup:
     adopters: Mapping[str, int]         # concept -> divisions that implement / participate
     planners: Mapping[str, int]         # concept -> divisions that only plan it
     files: Mapping[str, str]            # IRI -> file stem, unique and ASCII
+    measures: Mapping[str, tuple[Measurement, ...]] = None   # division -> its figures
 
     @classmethod
     def of(cls, corpus: Corpus) -> "Lookup":
@@ -44,9 +45,12 @@ class Lookup:
             doing = {l.division for l in links if l.predicate in ADOPTION}
             adopters[c] = len(doing)
             planners[c] = len({l.division for l in links if l.predicate == "plans"} - doing)
+        measures = defaultdict(list)
+        for m in corpus.measurements:
+            measures[m.division].append(m)
         return cls(corpus, {k: tuple(v) for k, v in by_d.items()}, {k: tuple(v) for k, v in by_c.items()},
                    counts, dict(degree), dict(adopters), dict(planners),
-                   _file_names([*corpus.divisions, *corpus.concepts]))
+                   _file_names([*corpus.divisions, *corpus.concepts]), {k: tuple(v) for k, v in measures.items()})
 
     def file_of(self, iri: str) -> str:
         return self.files[iri]

@@ -7,10 +7,11 @@ switches to a popup that inserts titles as raw HTML as soon as one contains
 ``href``.  Here:
 
 * vis-network's script and stylesheet are copied from the pyvis package into
-  ``views/lib/`` and loaded from there; nothing is fetched from the network, and
-  a Content-Security-Policy forbids it anyway;
-* all data goes in one ``<script type="application/json">`` block written with
-  Jinja's ``tojson`` (``<``, ``>``, ``&`` and ``'`` escaped), page text is
+  ``views/lib/`` and loaded from there, with the page's own ``view.js`` and
+  ``view.css`` (shared by every view, so that 38,000 township pages stay small);
+  nothing is fetched from the network, and a Content-Security-Policy forbids it anyway;
+* all data goes in one ``<script type="application/json">`` block, JSON with
+  ``<``, ``>``, ``&`` and ``'`` escaped as in Jinja's ``tojson``; page text is
   autoescaped, and tooltips are strings, which vis-network shows as text;
 * a graph over :data:`PHYSICS_LIMIT` nodes must come with positions and is
   drawn with physics off, so it opens in seconds.
@@ -24,12 +25,15 @@ switches to a popup that inserts titles as raw HTML as soon as one contains
 """
 from __future__ import annotations
 
+import json
+import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
 import jinja2
+import markupsafe
 import pyvis
 from pyvis.network import Network
 
@@ -38,8 +42,10 @@ from kg.viz.style import EDGE_STYLE, FONT_FACE, NODE_STYLE, clip, font_size, sho
 
 PHYSICS_LIMIT = 1000
 VIS_DIR = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
+TEMPLATES = Path(__file__).parent / "templates"
 LIB_FILES = {"vis-network.min.js": VIS_DIR / "vis-network.min.js",
-             "vis-network.min.css": VIS_DIR / "vis-network.css"}
+             "vis-network.min.css": VIS_DIR / "vis-network.css",
+             "view.js": TEMPLATES / "view.js", "view.css": TEMPLATES / "view.css"}
 _ENV = jinja2.Environment(loader=jinja2.PackageLoader("kg.viz", "templates"), autoescape=True,
                           undefined=jinja2.StrictUndefined)
 
@@ -87,9 +93,39 @@ def ship_assets(views_dir: Path) -> Path:
     lib.mkdir(parents=True, exist_ok=True)
     for name, src in LIB_FILES.items():
         dst = lib / name
-        if not dst.exists() or dst.stat().st_size != src.stat().st_size:
+        if not dst.exists() or dst.read_bytes() != src.read_bytes():
             shutil.copyfile(src, dst)
     return lib
+
+
+def html_json(data) -> markupsafe.Markup:
+    """JSON safe inside ``<script>``: what Jinja's ``tojson`` writes, without sorting keys (three times faster)."""
+    text = json.dumps(data, ensure_ascii=False)
+    return markupsafe.Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+                             .replace("'", "\\u0027"))
+
+
+KEY_SMALL = 60          # a view this small keeps every label readable
+KEY_HUBS = 15           # otherwise: places, and this many of the most connected others
+
+
+def key_nodes(view: View) -> set[str]:
+    """Nodes whose labels the page keeps readable when zoomed out (view.js grows their font).
+
+    >>> v = View("v.html", "v", tuple(VNode(str(i), "x", "Mechanism", degree=i) for i in range(100)) +
+    ...          (VNode("p", "甲省", "Province"),), ())
+    >>> k = key_nodes(v)
+    >>> "p" in k, "99" in k, "85" in k, "84" in k, len(k)
+    (True, True, True, False, 16)
+    """
+    if len(view.nodes) <= KEY_SMALL:
+        return {n.id for n in view.nodes}
+    if len(view.nodes) > 300:       # a big drawing: only the provinces (prefectures too when few) stay named
+        prefectures = [n.id for n in view.nodes if n.cls == "Prefecture"]
+        return {n.id for n in view.nodes if n.cls == "Province"} | (set(prefectures) if len(prefectures) <= 40 else set())
+    keep = {n.id for n in view.nodes if n.cls in ("Province", "Prefecture", "County", "Township")}
+    rest = sorted((n for n in view.nodes if n.id not in keep), key=lambda n: (-n.degree, n.id))
+    return keep | {n.id for n in rest[:KEY_HUBS]}
 
 
 def network_for(view: View) -> Network:
@@ -98,6 +134,7 @@ def network_for(view: View) -> Network:
         raise ValueError(f"{view.name}: {len(view.nodes)} nodes need precomputed positions")
     net = Network(height="100%", width="100%", directed=True, cdn_resources="remote")
     big = len(view.nodes) > 300
+    key = key_nodes(view)
     for n in view.nodes:
         st = NODE_STYLE[n.cls]
         node = {"id": n.id, "label": short(n.label), "title": clip(n.title or n.label, 2000), "cls": n.cls,
@@ -106,6 +143,8 @@ def network_for(view: View) -> Network:
                 "color": {"background": st.color, "border": st.border,
                           "highlight": {"background": "#ffd92f", "border": st.border},
                           "hover": {"background": "#ffffb3", "border": st.border}}}
+        if n.id in key:
+            node["key"] = True
         if n.cls.startswith("Discovered"):
             node["shapeProperties"] = {"borderDashes": [4, 3]}
             node["borderWidth"] = 2
@@ -146,16 +185,25 @@ def render(view: View, lib_href: str, index_href: str) -> str:
         title=view.title, notes=view.notes, lib=lib_href, index=index_href, empty_message=view.empty_message,
         legend_nodes=[(c, NODE_STYLE[c]) for c in classes], legend_edges=[(p, EDGE_STYLE[p]) for p in predicates],
         font_face=FONT_FACE,
-        data={"nodes": nodes, "edges": edges, "options": net.options, "meta": dict(view.meta),
-              "physics": not view.positioned, "counts": {"nodes": len(nodes), "edges": len(edges)}})
+        data_json=html_json({"nodes": nodes, "edges": edges, "options": net.options, "meta": dict(view.meta),
+                             "physics": not view.positioned, "empty_message": view.empty_message,
+                             "counts": {"nodes": len(nodes), "edges": len(edges)}}))
 
 
-def write_view(view: View, views_dir: str | Path) -> Path:
-    """Write ``views_dir/view.name`` (atomically) with vis-network shipped in ``views_dir/lib``."""
+def write_view(view: View, views_dir: str | Path, staging: Path | None = None) -> Path:
+    """Write ``views_dir/view.name`` (atomically) with vis-network shipped in ``views_dir/lib``.
+
+    ``staging``: write the file plainly into that folder instead, which the caller
+    renames into place once every file in it is written (one rename for thousands
+    of township pages, instead of a temporary file each)."""
     views_dir = Path(views_dir)
+    up = "../" * (len(Path(view.name).parts) - 1)
+    html = render(view, f"{up}lib", f"{up}../index.html")
+    if staging is not None:
+        path = staging / Path(view.name).name
+        path.write_text(html, encoding="utf-8")
+        return views_dir / view.name
     ship_assets(views_dir)
     path = views_dir / view.name
     path.parent.mkdir(parents=True, exist_ok=True)
-    up = "../" * (len(Path(view.name).parts) - 1)
-    html = render(view, f"{up}lib", f"{up}../index.html")
     return write_text(path, html)

@@ -7,6 +7,9 @@
 """
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -18,7 +21,7 @@ from kg.viz.coadoption import coadoption_view
 from kg.viz.concept import concept_view
 from kg.viz.lookup import Lookup
 from kg.viz.overview import overview
-from kg.viz.page import write_view
+from kg.viz.page import ship_assets, write_view
 from kg.viz.township import township_ids, township_view
 
 
@@ -33,7 +36,8 @@ class VizResult:
 
 
 def visualize(out_dir: str | Path, on_progress: Optional[Callable[[int, int, str], None]] = None) -> VizResult:
-    """Read ``DIR/graph.ttl`` and write ``DIR/views/**.html`` and ``DIR/index.html``."""
+    """Read the graph of ``DIR`` (its store, else ``graph.ttl``) and write ``DIR/views/**.html`` and
+    ``DIR/index.html``."""
     started = time.perf_counter()
     corpus = read_corpus(out_dir)
     return visualize_corpus(corpus, Path(out_dir), on_progress, started)
@@ -50,14 +54,34 @@ def visualize_corpus(corpus: Corpus, out_dir: Path, on_progress=None, started: f
     jobs += [(corpus.concepts[k].kind.lower(), (lambda k: lambda: concept_view(lk, k))(k)) for k in corpus.concepts]
     counts: Counter = Counter()
     written = []
-    for i, (kind, make) in enumerate(jobs):
-        view = make()
-        if on_progress:
-            on_progress(i, len(jobs), view.name)
-        written.append((view, write_view(view, views_dir)))
-        counts[kind] += 1
+    ship_assets(views_dir)
+    # township pages (38,000 nationally) are written plainly into a staging folder that replaces
+    # views/township/ in one rename when complete: a reader never sees a half-written set
+    staging = Path(tempfile.mkdtemp(prefix=".township.", dir=views_dir))
+    try:
+        for i, (kind, make) in enumerate(jobs):
+            view = make()
+            if on_progress and (i % 50 == 0 or i == len(jobs) - 1):
+                on_progress(i, len(jobs), view.name)
+            written.append((view, write_view(view, views_dir, staging if kind == "township" else None)))
+            counts[kind] += 1
+        _swap(staging, views_dir / "township")
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     if on_progress:
         on_progress(len(jobs), len(jobs), "index.html")
     index, font = write_dashboard(lk, out_dir, [v for v, _ in written])
     return VizResult(index, views_dir, dict(counts), not corpus.links and not corpus.divisions, font,
                      time.perf_counter() - started)
+
+
+def _swap(new: Path, target: Path) -> None:
+    """Put the folder ``new`` in the place of ``target``; the old one goes only after the rename."""
+    os.chmod(new, 0o755)
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.old.{os.getpid()}")
+        os.replace(target, old)
+    os.replace(new, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

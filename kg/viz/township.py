@@ -31,7 +31,7 @@ def township_view(lk: Lookup, township: str) -> View:
     c = lk.corpus
     div = c.divisions[township]
     links = lk.by_division.get(township, ())
-    measures = [m for m in c.measurements if m.division == township]
+    measures = lk.measures.get(township, ()) if lk.measures is not None else ()
     extra = ["报告中的数字："] + [f"· {m.indicator or '（未归类）'} {m.value:g}{m.unit}" for m in measures[:15]] if measures else []
     nodes = {township: VNode(township, div.label, node_class(div.kind),
                              division_tip(c, township, lk.counts.get(township, Counter()), extra),

@@ -205,7 +205,7 @@ def test_another_province():
     assert got >= {
         ("326件", "法律援助案件"), ("15件", "行政复议案件"), ("100%", "行政机关负责人出庭应诉率"),
         ("1,286件", "矛盾纠纷排查"), ("98.6%", "调解成功率"), ("6期", "执法人员培训"),
-        ("196个村", "法律顾问"), ("73名", "社区矫正对象"), ("23件", "规范性文件审查"),
+        ("196个", "法律顾问"), ("73名", "社区矫正对象"), ("23件", "规范性文件审查"),
         ("1.5万余条", "政务信息公开"), ("12%", "同比变化"),
     }
     values = {f[0]: f[1] for f in figures(text)}
@@ -265,7 +265,8 @@ def test_units_ttl():
     g = rdflib.Graph().parse(ROOT / "ontology" / "units.ttl")
     labels = [str(g.value(u, RDFS.label)) for u in g.subjects(RDF.type, FZ.Unit)]
     assert len(labels) == len(set(labels))
-    assert {"次", "场", "场次", "人次", "家次", "万元", "%", "个百分点", "个村"} <= set(labels)
+    assert {"次", "场", "场次", "人次", "家次", "万元", "%", "个百分点", "首", "分"} <= set(labels)
+    assert "个村" not in labels      # "12个村" is 12 个, the measure word (tests/gold/README.md)
 
 
 # -- robustness -------------------------------------------------------------------
@@ -287,3 +288,65 @@ def test_doctests():
     import doctest
 
     assert doctest.testmod(measurements).failed == 0
+
+
+# --- structure-aware reading (written for these tests) -------------------------------------------
+
+def structured(text: str) -> Document:
+    from kg.sections import structure
+    src = SourceText("t.txt", "t.txt", text, "utf-8", "")
+    return structure(src, normalize(text))
+
+
+def test_item_numbering_is_not_a_decimal():
+    text = "关于2024年法治政府建设情况的报告\n一、主要成效\n1.镇公共法律服务站办理法律援助案件11件。\n2.6个村全部聘请法律顾问。\n"
+    assert [(f[0], f[1], f[2]) for f in figures(text, structured)] == [("11件", 11, "件"), ("6个", 6, "个")]
+
+
+def test_targets_in_the_plan_are_not_figures():
+    text = ("关于2024年法治政府建设情况的报告\n一、主要成效\n全年开展执法培训3次。\n"
+            "二、下一步打算\n开展执法人员业务培训不少于4次，力争新创建省级民主法治示范村1个。\n")
+    assert [f[0] for f in figures(text, structured)] == ["3次"]
+
+
+def test_a_table_row_reads_like_its_sentence():
+    text = "项目\t数量\t单位\n法治宣传活动\t46\t场次\n受教育群众\t1.5万\t人次\n"
+    assert [(f[1], f[2], f[5]) for f in figures(text)] == [(46, "场次", "法治宣传活动"), (15000, "人次", "受教育群众")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("创作法治山歌30余首，在全区传唱。", [("30余首", "首")]),
+    ("考试平均分92.6分，合格率100%。", [("92.6分", "分"), ("100%", "%")]),
+    ("这项工作十分重要，三分之一的村已完成。", []),
+    ("12个村（社区）划分为71个网格。", [("12个", "个"), ("71个", "个")]),
+])
+def test_units_of_songs_and_scores_and_villages(text, expected):
+    assert [(f[0], f[2]) for f in figures(text)] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "牢牢把握稳定、发展、生态、强边四件大事，坚持依法治镇。",
+    "聚焦粮食生产、黑土地保护和农村稳定三项重点任务，依法行政。",
+    "推行“135”工作法，即“1个调解平台、3级调解网络、5步调解流程”。",
+])
+def test_set_phrases_that_count_a_list_or_spell_a_name(text):
+    assert figures(text) == []
+
+
+def test_a_list_of_another_length_is_still_counted():
+    assert [f[0] for f in figures("围绕执法、普法开展专项检查三次。")] == ["三次"]
+
+
+@BOTH
+@pytest.mark.parametrize("text, expected", [
+    # A page that writes straight quotes: the figure stands between two quoted names.
+    ('开展"双随机、一公开"抽查26次，对企业做到"无事不扰"。', [("26", "次")]),
+    ('"好差评"好评率99.9%。推进"一网统管"建设。', [("99.9", "%")]),
+])
+def test_straight_quotes_pair_by_parity(text, expected, make):
+    assert [(str(f[1]), f[2]) for f in figures(text, make)] == expected
+
+
+@BOTH
+def test_a_number_inside_straight_quotes_is_a_name(make):
+    assert figures('推行"135"工作法，化解纠纷。', make) == []

@@ -216,3 +216,20 @@ def test_emitting_never_raises(text):
     d = doc_of(text)
     for s, p, o in report_triples(d, who, list(orgs.extract(d))):
         assert str(s).isascii() and str(p).isascii()
+
+
+# --- one body named twice (sentences written for these tests) ------------------------------------
+
+def test_two_wordings_of_one_group_are_one_organization():
+    from kg.extract.organizations import extract
+    from kg.model import SourceText
+    from kg.normalize import normalize
+    from kg.sections import structure
+    text = ("关于2024年法治政府建设情况的报告\n一、主要成效\n调整充实镇法治建设领导小组，全年召开会议4次。"
+            "法治建设工作领导小组办公室设在司法所。成立法治政府建设工作领导小组和全面依法治镇工作领导小组。"
+            "依法治镇领导小组听取汇报。")
+    doc = structure(SourceText("r.txt", "r.txt", text, "utf-8", ""), normalize(text))
+    names = [dict(m.attrs)["name"] for m in extract(doc) if m.surface.endswith("领导小组")]
+    assert names[:3] == ["法治建设工作领导小组", "法治建设工作领导小组", "法治政府建设工作领导小组"]
+    assert names[3] == names[4] and names[3].endswith("依法治镇工作领导小组")
+    assert len(set(names)) == 3

@@ -6,6 +6,7 @@ import pypdf
 import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas
 
 from kg.load import LoadError, load
@@ -60,6 +61,64 @@ def test_paragraphs_without_indent_still_keep_headings_apart(tmp_path, monkeypat
     assert all(h in text for h in headings)
     # Only a paragraph that happens to end exactly at the margin may run into the next.
     assert "".join(text) == "".join(lines)
+
+
+def _filler(n: int, start: int) -> str:
+    """``n`` Chinese characters of a seed report (no digits, no punctuation), from ``start``."""
+    chinese = re.sub(r"[^\u4e00-\u9fff]", "", "".join(seed_lines(NO_TITLE)))
+    return (chinese * 2)[start:start + n]
+
+
+# Runs a layout engine will not break: moved whole to the next line when they do not fit.
+RUNS = ["8000份", "4.3万元", "99%", "LED显示屏", "1,200余人次", "12345678件"]
+
+
+@pytest.mark.parametrize("indent", [24, 0], ids=["indented", "flat"])
+@pytest.mark.parametrize("run", RUNS)
+def test_a_run_moved_to_the_next_line_does_not_end_the_paragraph(tmp_path, monkeypatch, run, indent):
+    # "…发放宣传资料约 / 8000份": reportlab (like Word) moves the run whole, so the line
+    # before ends short of the margin.  Every place of the run along the line is tried.
+    monkeypatch.setattr(documents, "BODY", ParagraphStyle("b", parent=documents.BODY, firstLineIndent=indent))
+    paragraphs = [f"{_filler(n, 40 * n)}约{run}，受教育群众参加现场活动。" for n in range(60, 76)]
+    data = documents.pdf_bytes(paragraphs, header=None, page_numbers=False)
+    text = load(write(tmp_path, "r.pdf", data)).text
+    if indent:
+        assert text.split("\n") == paragraphs
+    else:   # without indents a paragraph that happens to end at the margin may run on (see above)
+        assert "".join(text.split("\n")) == "".join(paragraphs)
+        assert all(f"约{run}" in line for line in text.split("\n"))
+
+
+def test_a_short_line_before_a_number_is_still_a_paragraph_end(tmp_path, monkeypatch):
+    # Flat paragraphs: the last line of one ends short with 。 (or far from the margin),
+    # and the next starts with a year: two paragraphs, not one.  (n = 69 leaves 2.6
+    # characters of room, less than "2024" and a character; longer ones end at the margin.)
+    monkeypatch.setattr(documents, "BODY", ParagraphStyle("b", parent=documents.BODY, firstLineIndent=0))
+    paragraphs = []
+    for n in range(60, 70):
+        paragraphs += [f"{_filler(n, 40 * n)}。", f"2024年开展{_filler(8, 7 * n)}{n}场。", _filler(4, 3 * n),
+                       f"2024年完成{_filler(9, 11 * n)}{n}件"]
+    data = documents.pdf_bytes(paragraphs, header=None, page_numbers=False)
+    assert load(write(tmp_path, "r.pdf", data)).text.split("\n") == paragraphs
+
+
+def test_a_moved_run_wider_than_two_characters(tmp_path):
+    # Justified lines end at the margin; "123456元" (about 33 pt) did not fit in the 31 pt left
+    # after "涉及金额", so the line ends more than two characters short of the margin.
+    out = io.BytesIO()
+    c = canvas.Canvas(out, pagesize=A4)
+    left, right = 78, A4[0] - 78
+    body = _filler(34 + 22 + 30 + 10, 500)
+    lines = [(102, body[:34]), (left, body[34:56] + "，全年共办理案件涉及金额"), (left, "123456元，" + body[56:86]),
+             (left, body[86:] + "。")]
+    for i, (x, t) in enumerate(lines):
+        width = pdfmetrics.stringWidth(t, documents.FONT, 12)
+        full = i in (0, 2)      # justified: spread to the right margin
+        c.setFont(documents.FONT, 12)
+        c.drawString(x, 760 - 22 * i, t, charSpace=(right - x - width) / (len(t) - 1) if full else 0)
+    c.save()
+    assert 24 < right - (left + pdfmetrics.stringWidth(lines[1][1], documents.FONT, 12)) < 33
+    assert load_pdf(out.getvalue()).text == "".join(t for _, t in lines)
 
 
 @pytest.mark.parametrize("footer", ["第 {n} 页 共 9 页", "- {n} -", "{n}/9", "{n}", "第{n}页"])
