@@ -357,27 +357,29 @@ def _update_reports(cs: CorpusStore, files: list[Path], result: BuildResult,
     # A handful of files (the usual incremental build) is read here: starting worker
     # processes, each loading the gazetteer, would cost more than it saves.
     workers = jobs if jobs and len(todo) >= SMALL_BATCH_PER_JOB * jobs else None
-    for i, r in enumerate(extract_files(todo, workers, limits), 1):
-        if on_progress:
-            on_progress(i, len(todo), Path(r.path).name)
-        if isinstance(r, Extracted):
-            pending.append((Entry(r.sha256, r.path, r.graph, r.summary_json, r.triples), r.nquads))
-            size += len(r.nquads)
-            if len(pending) >= batch or size >= BATCH_BYTES:
-                _flush(cs, pending, result)
-                pending, size = [], 0
-            continue
-        result.skipped.append(Skipped(r.path, r.reason))
-        if r.remember:
-            cs.remember_skip(SkipEntry(r.sha256, r.path, r.reason))
-            skip_paths.append(r.path)
-    _flush(cs, pending, result)
+    with cs.writer() as writer:
+        for i, r in enumerate(extract_files(todo, workers, limits), 1):
+            if on_progress:
+                on_progress(i, len(todo), Path(r.path).name)
+            if isinstance(r, Extracted):
+                pending.append((Entry(r.sha256, r.path, r.graph, r.summary_json, r.triples), r.nquads))
+                size += len(r.nquads)
+                if len(pending) >= batch or size >= BATCH_BYTES:
+                    _written(writer.submit(pending), result)
+                    pending, size = [], 0
+                continue
+            result.skipped.append(Skipped(r.path, r.reason))
+            if r.remember:
+                cs.remember_skip(SkipEntry(r.sha256, r.path, r.reason))
+                skip_paths.append(r.path)
+        _written(writer.submit(pending), result)
+        _written(writer.wait(), result)
     cs.forget_skips(skip_paths)
     return changed or result.extracted > 0
 
 
-def _flush(cs: CorpusStore, pending: list[tuple[Entry, str]], result: BuildResult) -> None:
-    for entry in cs.put_reports(pending):
+def _written(entries: list[Entry], result: BuildResult) -> None:
+    for entry in entries:
         result.written.append(entry.graph)
         result.extracted += 1
 

@@ -48,7 +48,6 @@ after an interruption.
 """
 from __future__ import annotations
 
-import json
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -315,6 +314,10 @@ class CorpusStore:
             self.db.execute("DELETE FROM state WHERE key = 'loading'")
         return [e for e, _ in batch]
 
+    def writer(self) -> "BatchWriter":
+        """A :class:`BatchWriter` over this store: bulk loads that overlap with the caller's work."""
+        return BatchWriter(self)
+
     def repair(self) -> list[str]:
         """Undo what an interrupted build left: graphs without a manifest row and, if a bulk
         load was cut short, default-graph triples that no named graph holds (a scan of the
@@ -444,3 +447,67 @@ class CorpusStore:
 
         return Summaries([row[0] for row in self.db.execute("SELECT sha256 FROM report")], read)
 
+
+class BatchWriter:
+    """Bulk loads in a background thread, manifest rows committed in the caller's thread.
+
+    pyoxigraph releases the GIL while it bulk-loads, so the build keeps feeding its worker
+    processes meanwhile; loading is most of the main process's work.  The protocol of
+    :meth:`CorpusStore.put_reports` holds: the ``loading`` stamp is set before a load, and a
+    batch's rows are committed only after its load has completed (by the next
+    :meth:`submit`, or :meth:`close`).  Graphs of the same name must not exist (the build
+    drops orphans first).
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d, CorpusStore.open(d) as cs:
+    ...     with cs.writer() as w:
+    ...         _ = w.submit([(Entry("ab" * 32, "a.txt", "https://e/g", "{}", 1), '<https://e/s> <https://e/p> "x" <https://e/g> .\\n')])
+    ...     [e.path for e in cs.entries()], w.written
+    (['a.txt'], 1)
+    """
+
+    def __init__(self, cs: CorpusStore):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.cs = cs
+        self.written = 0
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-bulk-load")
+        self._pending = None                    # (future of the load, its batch)
+
+    def submit(self, batch: Sequence[tuple[Entry, str]]) -> list[Entry]:
+        """Start loading ``batch``; returns the entries of the previous batch, now committed."""
+        done = self.wait()
+        if batch:
+            self.cs.set_state("loading", "1")
+            text = "".join(t for _, t in batch)
+            self._pending = (self._thread.submit(self._load, text), list(batch))
+        return done
+
+    def _load(self, text: str) -> None:
+        self.cs.store.bulk_load(text.encode("utf-8"), RdfFormat.N_QUADS)
+
+    def wait(self) -> list[Entry]:
+        """Wait for the load under way and commit its rows."""
+        if self._pending is None:
+            return []
+        future, batch = self._pending
+        self._pending = None
+        future.result()
+        with self.cs.db:
+            self.cs.db.executemany("INSERT OR REPLACE INTO report VALUES (?, ?, ?, ?, ?)",
+                                   [(e.sha256, e.path, e.graph, e.summary_json, e.triples) for e, _ in batch])
+            self.cs.db.execute("DELETE FROM state WHERE key = 'loading'")
+        self.written += len(batch)
+        return [e for e, _ in batch]
+
+    def close(self) -> list[Entry]:
+        try:
+            return self.wait()                  # a completed load is complete: its rows may count
+        finally:
+            self._thread.shutdown(wait=True)
+
+    def __enter__(self) -> "BatchWriter":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -220,20 +220,22 @@ def test_derived_facts_follow_the_reports(tmp_path, corpus, monkeypatch):
 # --- crash safety ------------------------------------------------------------------------------
 
 def test_an_exception_between_batches_leaves_a_store_the_next_build_completes(tmp_path, corpus, monkeypatch):
+    from kg.store import BatchWriter
+
     out = tmp_path / "out"
-    real = CorpusStore.put_reports
+    real = BatchWriter.submit
     calls = {"n": 0}
 
     def flaky(self, batch):
         calls["n"] += 1
         if calls["n"] == 2:
-            raise KeyboardInterrupt            # Ctrl-C between the first and the second batch
+            raise KeyboardInterrupt            # Ctrl-C while the first batch loads
         return real(self, batch)
 
-    monkeypatch.setattr(CorpusStore, "put_reports", flaky)
+    monkeypatch.setattr(BatchWriter, "submit", flaky)
     with pytest.raises(KeyboardInterrupt):
         build([corpus], out, validate=False, batch=2)
-    monkeypatch.setattr(CorpusStore, "put_reports", real)
+    monkeypatch.setattr(BatchWriter, "submit", real)
     assert len(_manifest(out)) == 2
     resumed = build([corpus], out, validate=False)
     assert resumed.extracted == 2 and resumed.reused == 2
