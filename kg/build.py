@@ -416,7 +416,7 @@ def write_shared_graphs(cs: CorpusStore, fingerprint: str = "") -> None:
         cs.set_state("gazetteer", stamp)
     # the derivers keep per-report work in the manifest's derive_* tables, valid for this fingerprint
     derived = derive_all(cs.summaries(), cs.out_dir / MANIFEST, fingerprint, oxigraph=True)
-    cs.replace_graph(GRAPH_DERIVED, list(derived))
+    cs.replace_graph(GRAPH_DERIVED, derived)
 
 
 def codes_in_use(cs: CorpusStore) -> list[str]:

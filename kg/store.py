@@ -48,6 +48,7 @@ after an interruption.
 """
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -174,6 +175,10 @@ def nt_term(term) -> str:
     if isinstance(term, (NamedNode, Literal)):
         return str(term)
     return f"<{term}>"
+
+
+def _digest(row: str) -> bytes:
+    return hashlib.blake2b(row.encode("utf-8"), digest_size=16).digest()
 
 
 def report_nquads(graph: str, triples: Iterable[tuple]) -> tuple[str, int]:
@@ -391,15 +396,32 @@ class CorpusStore:
         with them are always replaced.)
         """
         g = NamedNode(graph)
-        old = {f"{q.subject} {q.predicate} {q.object}": q.triple
+        # Rows are compared by a 16-byte digest, not kept as text, and new rows are written in
+        # chunks as they come: a derived graph of millions of triples must not be held twice.
+        old = {_digest(f"{q.subject} {q.predicate} {q.object}")
                for q in self.store.quads_for_pattern(None, None, None, g)}
-        new = dict.fromkeys(" ".join(map(nt_term, t)) for t in triples)
-        gone = [(t.subject, t.predicate, t.object) for row, t in old.items() if row not in new]
+        new: set[bytes] = set()
+        chunk: list[str] = []
+        for t in triples:
+            row = " ".join(map(nt_term, t))
+            key = _digest(row)
+            if key in new:
+                continue
+            new.add(key)
+            if key not in old:
+                chunk.append(f"{row} {g} .\n{row} .\n")
+                if len(chunk) >= 50_000:
+                    self.store.load("".join(chunk).encode("utf-8"), RdfFormat.N_QUADS)
+                    chunk = []
+        if chunk:
+            self.store.load("".join(chunk).encode("utf-8"), RdfFormat.N_QUADS)
+        # What was there before and is not wanted now (a row just added may read back with
+        # other blank-node labels: it is not in `old`, so it stays).
+        gone = [q.triple for q in self.store.quads_for_pattern(None, None, None, g)
+                if (d := _digest(f"{q.subject} {q.predicate} {q.object}")) in old and d not in new]
+        gone = [(t.subject, t.predicate, t.object) for t in gone]
         for i in range(0, len(gone), 5000):
             self._remove(g, gone[i:i + 5000])
-        added = "".join(f"{row} {g} .\n{row} .\n" for row in new if row not in old)
-        if added:
-            self.store.load(added.encode("utf-8"), RdfFormat.N_QUADS)     # one transaction
         return len(new)
 
     def _remove(self, graph: NamedNode, triples: list[tuple]) -> None:
