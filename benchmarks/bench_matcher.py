@@ -95,8 +95,10 @@ def main() -> None:
         agree = sum(g == r for g, r in zip(got, ref_hits))
         times = []
         for _ in range(args.runs):
+            # a new string object each run: the matcher remembers the last text it searched
+            text = "".join([big[:1], big[1:]])
             t0 = time.perf_counter()
-            fn(big)
+            fn(text)
             times.append(time.perf_counter() - t0)
         hits = sum(len(g) for g in got)
         print(f"{name:<14}{f'{agree}/{len(docs)} docs':>20}{hits:>8}{mb / statistics.median(times):>16.2f}")
