@@ -36,11 +36,9 @@ import json
 import re
 import resource
 import shutil
-import signal
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
@@ -55,6 +53,7 @@ from kg import iri  # noqa: E402
 from kg.build import build, pipeline_fingerprint, process  # noqa: E402
 from kg.export import export_store  # noqa: E402
 from kg.gazetteer import Gazetteer  # noqa: E402
+from kg.parallel import time_limit  # noqa: E402
 from kg.query import bind, canned, execute, with_prefixes  # noqa: E402
 from kg.store import CorpusStore, Entry, to_quads  # noqa: E402
 
@@ -91,20 +90,6 @@ def timed(fn):
     t = time.perf_counter()
     value = fn()
     return time.perf_counter() - t, value
-
-
-@contextmanager
-def _alarm(seconds: int):
-    def expired(signum, frame):
-        raise TimeoutError()
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def time_queries(out: Path, values: dict[str, str], timeout: float) -> None:
@@ -184,7 +169,7 @@ def main() -> None:
     store = Store.read_only(str(out / "store"))
     ox_q, ox_res = timed(lambda: execute(store, text, limit=0))
     try:
-        with _alarm(args.rdflib_timeout):    # rdflib is pure Python: SIGALRM stops it
+        with time_limit(args.rdflib_timeout):    # rdflib is pure Python: SIGALRM stops it
             rd_q, rd_res = timed(lambda: list(graph.query(text)))
         assert len({r for r in ox_res.rows}) == len(set(rd_res)), (len(ox_res.rows), len(rd_res))
         row(f"canned query {QUERY} ({len(ox_res.rows)} rows)", ox_q, rd_q)

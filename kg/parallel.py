@@ -74,8 +74,8 @@ _DIED = ("the extraction process died on this file (a crash in a native library 
          "the other files were built")
 
 
-class _Timeout(Exception):
-    pass
+class Timeout(TimeoutError):
+    """Raised inside :func:`time_limit` when its seconds have run out."""
 
 
 def run_one(path: Path, sha256: str, gazetteer, limits: Limits) -> Extracted | Failed:
@@ -86,13 +86,13 @@ def run_one(path: Path, sha256: str, gazetteer, limits: Limits) -> Extracted | F
     from kg.store import report_nquads
 
     try:
-        with _time_limit(limits.seconds):
+        with time_limit(limits.seconds):
             outcome = build.process(path, gazetteer, max_chars=limits.max_chars)
             graph = iri.report(outcome.sha256)
             text, n = report_nquads(graph, outcome.triples)
     except (LoadError, build.NotAReport, AttributionError, FileTooLarge) as exc:
         return Failed(str(path), sha256, getattr(exc, "reason", None) or str(exc), True)
-    except _Timeout:
+    except Timeout:
         return Failed(str(path), sha256, f"still running after {limits.seconds} s: stopped "
                       "(the limit is --time-limit)", True)
     except Exception as exc:  # one bad file must not stop the batch (not remembered: a fix may cure it)
@@ -102,8 +102,9 @@ def run_one(path: Path, sha256: str, gazetteer, limits: Limits) -> Extracted | F
 
 
 @contextmanager
-def _time_limit(seconds: int):
-    """SIGALRM-based, so only in a main thread (worker processes and the CLI); elsewhere no limit."""
+def time_limit(seconds: int):
+    """Raise :class:`Timeout` in the block after ``seconds``.  SIGALRM-based, so only in a main
+    thread (worker processes, the CLI, scripts) and only for Python code; elsewhere no limit."""
     import threading
 
     if not seconds or threading.current_thread() is not threading.main_thread():
@@ -111,7 +112,7 @@ def _time_limit(seconds: int):
         return
 
     def expired(signum, frame):
-        raise _Timeout()
+        raise Timeout()
 
     previous = signal.signal(signal.SIGALRM, expired)
     signal.alarm(seconds)
