@@ -1,7 +1,8 @@
 """Corpus-level facts, recomputed from per-report summaries after every build.
 
 Some facts need more than one report: text reused across reports, a
-township's first year with a mechanism.  Extraction sees one report at a time
+township's first year with a mechanism, counts over the whole corpus
+(:mod:`kg.derivers.aggregates`, read by the canned queries that aggregate).  Extraction sees one report at a time
 and leaves a small :class:`ReportSummary`; after the reports are in, every
 registered deriver runs over all summaries and returns triples that go into
 the graph (the store keeps them in a graph of their own, recomputed whenever
@@ -42,10 +43,89 @@ class ReportSummary:
     division_name: str
     year: int | None
     passages: tuple[Passage, ...] = ()
+    # What corpus-wide counts (kg/derivers/aggregates.py) need, read off the report's own triples so
+    # that they say what its graph says; empty in manifests written before they existed (such a
+    # manifest belongs to another pipeline fingerprint, so its reports are extracted again anyway).
+    implements: tuple[tuple[str, str], ...] = ()      # (division, mechanism) of fz:implements
+    plans: tuple[tuple[str, str], ...] = ()           # (division, concept) of fz:plans
+    participates: tuple[tuple[str, str], ...] = ()    # (division, campaign) of fz:participatesIn
+    parents: tuple[tuple[str, str], ...] = ()         # (child, parent) of fz:parentDivision
+    provinces: tuple[str, ...] = ()                   # divisions the graph types fz:Province
+    section_types: tuple[str, ...] = ()               # fz:sectionType of the report's parts (IRIs)
+    shortcoming_points: tuple[str, ...] = ()          # fz:sectionHeading of each point under a Shortcomings part
+    measurements: int = 0                             # nodes typed fz:Measurement in the report's graph
 
 
-def summarize(doc: Document, report: str, division: str, division_name: str) -> ReportSummary:
-    """The part of a processed report that corpus-level derivers need: its paragraphs."""
+_FZ = "https://w3id.org/fazhi-kg/ont#"      # kg.iri.ONT (kg.iri is not imported here: the manifest reader stays light)
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_PAIRS = {_FZ + "implements": "implements", _FZ + "plans": "plans", _FZ + "participatesIn": "participates",
+          _FZ + "parentDivision": "parents"}
+
+
+def facts_of(triples: Iterable[tuple]) -> dict:
+    """The fields of :class:`ReportSummary` that are read off a report's triples (rdflib or any
+    terms whose ``str`` is the IRI or the literal's text), sorted and without repeats.
+
+    >>> from rdflib import URIRef as U, Literal as L, RDF
+    >>> fz = lambda n: U(_FZ + n)
+    >>> f = facts_of([(U("d"), fz("implements"), U("m")), (U("d"), fz("parentDivision"), U("p")),
+    ...               (U("p"), RDF.type, fz("Province")), (U("r"), fz("hasSection"), U("s1")),
+    ...               (U("s1"), fz("sectionType"), fz("Shortcomings")), (U("s2"), fz("partOf"), U("s1")),
+    ...               (U("s3"), fz("partOf"), U("s2")), (U("s3"), fz("sectionHeading"), L("执法队伍不足", lang="zh")),
+    ...               (U("x"), RDF.type, fz("Measurement"))])
+    >>> f["implements"], f["parents"], f["provinces"], f["shortcoming_points"], f["measurements"]
+    ((('d', 'm'),), (('d', 'p'),), ('p',), ('执法队伍不足',), 1)
+    """
+    pairs: dict[str, set] = {field: set() for field in _PAIRS.values()}
+    provinces, measurements, sections = set(), set(), set()
+    types: dict[str, str] = {}
+    part_of: dict[str, set] = {}
+    headings: dict[str, str] = {}
+    for s, p, o in triples:
+        p = str(p)
+        field = _PAIRS.get(p)
+        if field is not None:
+            pairs[field].add((str(s), str(o)))
+        elif p == _RDF_TYPE:
+            o = str(o)
+            if o == _FZ + "Province":
+                provinces.add(str(s))
+            elif o == _FZ + "Measurement":
+                measurements.add(str(s))
+        elif p == _FZ + "hasSection":
+            sections.add(str(o))
+        elif p == _FZ + "sectionType":
+            types.setdefault(str(s), set()).add(str(o))
+        elif p == _FZ + "partOf":
+            part_of.setdefault(str(s), set()).add(str(o))
+        elif p == _FZ + "sectionHeading":
+            headings[str(s)] = str(o)
+    shortcomings = {s for s in sections if _FZ + "Shortcomings" in types.get(s, ())}   # parts of this report
+
+    def under_shortcomings(node: str) -> bool:     # fz:partOf+ reaches a Shortcomings part
+        seen, todo = set(), list(part_of.get(node, ()))
+        while todo:
+            up = todo.pop()
+            if up in shortcomings:
+                return True
+            if up not in seen:
+                seen.add(up)
+                todo.extend(part_of.get(up, ()))
+        return False
+
+    fields = {field: tuple(sorted(v)) for field, v in pairs.items()}
+    fields["provinces"] = tuple(sorted(provinces))
+    fields["section_types"] = tuple(sorted({t for s in sections for t in types.get(s, ())}))
+    fields["shortcoming_points"] = tuple(headings[n] for n in sorted(headings)
+                                         if shortcomings and under_shortcomings(n))
+    fields["measurements"] = len(measurements)
+    return fields
+
+
+def summarize(doc: Document, report: str, division: str, division_name: str,
+              triples: Iterable[tuple] = ()) -> ReportSummary:
+    """The part of a processed report that corpus-level derivers need: its paragraphs, and the
+    facts of its ``triples`` (:func:`facts_of`) that corpus-wide counts are made of."""
     passages = []
     text = doc.text
     pos = 0
@@ -56,7 +136,8 @@ def summarize(doc: Document, report: str, division: str, division_name: str) -> 
             s, e = doc.source_span(pos + offset, pos + offset + len(stripped))
             passages.append(Passage(s, e, stripped))
         pos += len(line) + 1
-    return ReportSummary(report, doc.source.sha256, doc.source.name, division, division_name, doc.year, tuple(passages))
+    return ReportSummary(report, doc.source.sha256, doc.source.name, division, division_name, doc.year, tuple(passages),
+                         **facts_of(triples))
 
 
 Deriver = Callable[[Sequence[ReportSummary]], Iterable[tuple]]
@@ -71,6 +152,10 @@ def summary_from_json(text: str) -> ReportSummary:
     """
     d = json.loads(text)
     d["passages"] = tuple(Passage(**p) for p in d.get("passages", ()))
+    for field in ("implements", "plans", "participates", "parents"):
+        d[field] = tuple(tuple(pair) for pair in d.get(field, ()))
+    for field in ("provinces", "section_types", "shortcoming_points"):
+        d[field] = tuple(d.get(field, ()))
     return ReportSummary(**d)
 
 

@@ -39,8 +39,7 @@ def warm() -> None:
         who = attribute(doc, gazetteer)
     except AttributionError:
         return
-    list(report_triples(doc, who, mentions))
-    summarize(doc, "urn:warm-up", who.division.iri, who.division.name)
+    summarize(doc, "urn:warm-up", who.division.iri, who.division.name, list(report_triples(doc, who, mentions)))
 
 
 try:

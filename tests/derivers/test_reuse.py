@@ -207,10 +207,14 @@ def _county_and_towns(rng: random.Random, n: int) -> list[ReportSummary]:
 
 
 def _derived(reports, cache, oxigraph=False):
-    from kg.derive import Summaries, derive_all
+    from kg.derive import DeriveCache, Summaries
 
     by_sha = {s.sha256: s for s in reports}
-    return set(derive_all(Summaries(by_sha, lambda hs: [by_sha[h] for h in hs]), cache, "test", oxigraph=oxigraph))
+    store = DeriveCache(cache, "test")
+    try:
+        return set(reuse.derive_cached(Summaries(by_sha, lambda hs: [by_sha[h] for h in hs]), store, oxigraph))
+    finally:
+        store.close()
 
 
 def test_derivation_with_a_cache_equals_derivation_from_scratch_after_every_change(tmp_path):
