@@ -92,6 +92,28 @@ def test_rerun_replaces_the_named_graph_in_a_store(tmp_path, seeds):
     assert named and default == named
 
 
+def test_rerun_in_chunks_leaves_no_stale_results(tmp_path, seeds, monkeypatch):
+    """The previous analysis leaves the store a few triples per transaction; only it leaves."""
+    import kg.analysis.writeback as writeback
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "graph.ttl").write_bytes((seeds / "graph.ttl").read_bytes())
+    store = ox.Store(str(out / "store"))
+    other = ox.Quad(ox.NamedNode(ID + "division/x"), ox.NamedNode(FZ + "implements"), ox.NamedNode(ID + "mechanism/y"))
+    store.add(other)                                              # a report's triple in the default graph
+    del store
+    analyze(out)
+    first = len(ox.Store.read_only(str(out / "store")))
+    monkeypatch.setattr(writeback, "CHUNK", 7)
+    analyze(out, reuse_weight=0.5)
+    store = ox.Store.read_only(str(out / "store"))
+    named = {q.triple for q in store.quads_for_pattern(None, None, None, GRAPH)}
+    default = {q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+    assert len(store) == first and default == named | {other.triple}
+    assert [q.object.value for q in store.quads_for_pattern(None, ox.NamedNode(FZ + "reuseWeight"), None, GRAPH)] == ["0.5"]
+
+
 def _two(quote_a: str, quote_b: str, extra: tuple = ()) -> Corpus:
     d = {"a": Division("a", "甲镇", "Township"), "b": Division("b", "乙镇", "Township")}
     return Corpus(d, {}, (Link("a", "implements", "m", (Evidence(quote_a, "ra"),)),

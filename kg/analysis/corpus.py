@@ -135,24 +135,33 @@ def open_graph(out_dir: str | Path) -> ox.Store:
     return store
 
 
-def read_corpus(out_dir: str | Path) -> Corpus:
-    return corpus_from_store(open_graph(out_dir))
+def read_corpus(out_dir: str | Path, *, views: bool = True) -> Corpus:
+    """The corpus of ``DIR``; ``views=False`` reads only what :mod:`kg.analysis` measures (see :func:`corpus_from_store`)."""
+    return corpus_from_store(open_graph(out_dir), views=views)
 
 
-def corpus_from_store(store: ox.Store) -> Corpus:
+def corpus_from_store(store: ox.Store, *, views: bool = True) -> Corpus:
+    """Read the corpus; ``views=False`` leaves out what only the views and the dashboard show.
+
+    Without views there are no measurements, ``fz:plans`` links carry no
+    evidence, and evidence has no offsets: the measures use the quotes
+    (template copying) and the report years (first year seen) of adoptions
+    only.  On a national store that skips most of what reading costs."""
     def rows(query: str) -> Iterable:
         return store.query(PREFIXES + query)
 
     divisions = _divisions(rows)
     reports = {r[0].value: (r[1].value, _int(r[2])) for r in rows(
         "SELECT ?r ?d ?y WHERE { ?r a fz:Report ; fz:division ?d . OPTIONAL { ?r fz:year ?y } }")}
-    evidence = _evidence(rows, reports)
+    evidence = _evidence(rows, reports, PREDICATES if views else tuple(ADOPTION), offsets=views)
     links = []
     for pred in PREDICATES:
         for r in rows(f"SELECT ?s ?o WHERE {{ ?s fz:{pred} ?o }}"):
             key = (r[0].value, pred, r[1].value)
-            ev = tuple(sorted(evidence.get(key, ()), key=lambda e: (e.report, e.start or 0, e.quote)))
-            links.append(Link(*key, evidence=ev))
+            ev = evidence.get(key, ())
+            if len(ev) > 1:
+                ev.sort(key=lambda e: (e.report, e.start or 0, e.quote))
+            links.append(Link(*key, evidence=tuple(ev)))
     links.sort(key=lambda l: (l.division, l.predicate, l.concept))
     linked = {l.concept for l in links}
     concepts, sizes = _concepts(rows, linked)
@@ -168,7 +177,8 @@ def corpus_from_store(store: ox.Store) -> Corpus:
             if iri not in divisions:
                 parent = r["p"].value if r["p"] is not None else None
                 divisions[iri] = Division(iri, r["l"].value if r["l"] is not None else _local(iri), "Township", parent)
-    return Corpus(divisions, concepts, tuple(links), _measurements(rows), reports, _reuse(rows, reports, divisions), sizes)
+    return Corpus(divisions, concepts, tuple(links), _measurements(rows) if views else (), reports,
+                  _reuse(rows, reports, divisions), sizes)
 
 
 PREFIXES = f"""PREFIX fz: <{FZ}>
@@ -179,28 +189,27 @@ PREFIX prov: <http://www.w3.org/ns/prov#>
 """
 
 
-def _evidence(rows, reports) -> dict[tuple[str, str, str], list[Evidence]]:
+def _evidence(rows, reports, predicates=PREDICATES, offsets=True) -> dict[tuple[str, str, str], list[Evidence]]:
     """The sentences behind each link: ``rdf:Statement``s with ``fz:quote``, keyed by (subject, predicate, object).
 
-    One scan per property, joined here: on the on-disk store that is several
-    times faster than one query joining the statement's six properties (one
-    index lookup each per statement).  ``fz:charEnd`` is not read (nothing uses it)."""
-    found: dict[str, list] = {}
-    for pred in PREDICATES:
-        for r in rows(f"SELECT ?st WHERE {{ ?st rdf:predicate fz:{pred} }}"):
-            found[r[0].value] = [pred, None, None, None, None, None]
-    for slot, prop in enumerate(("rdf:subject", "rdf:object", "fz:quote", "prov:wasDerivedFrom", "fz:charStart"), 1):
-        for r in rows(f"SELECT ?st ?x WHERE {{ ?st {prop} ?x }}"):
-            row = found.get(r[0].value)
-            if row is not None and row[slot] is None:
-                row[slot] = r[1]
+    One query per predicate, the statement's properties joined from the
+    bound ``rdf:predicate``, so Oxigraph walks only those statements (not
+    every statement and every quote of the graph).  A statement derived from
+    several things (an inferred one names its report and the statements it
+    was inferred from) counts once, with its report.  ``fz:charEnd`` is not
+    read (nothing uses it); ``fz:charStart`` only with ``offsets``."""
     evidence: dict[tuple[str, str, str], list[Evidence]] = defaultdict(list)
-    for pred, s, o, q, rep, cs in found.values():
-        if s is None or o is None or q is None:
-            continue
-        rep = rep.value if rep is not None else ""
-        evidence[(s.value, pred, o.value)].append(
-            Evidence(q.value, rep, _int(cs), None, reports.get(rep, ("", None))[1]))
+    start = "OPTIONAL { ?st fz:charStart ?cs }" if offsets else ""
+    for pred in predicates:
+        found: dict[str, tuple] = {}
+        for r in rows(f"""SELECT ?st ?s ?o ?q ?r ?cs WHERE {{ ?st rdf:predicate fz:{pred} ; rdf:subject ?s ;
+                rdf:object ?o ; fz:quote ?q . OPTIONAL {{ ?st prov:wasDerivedFrom ?r }} {start} }}"""):
+            st = r[0].value
+            seen = found.get(st)
+            if seen is None or (seen[3] not in reports and r[4] is not None and r[4].value in reports):
+                found[st] = (r[1].value, r[2].value, r[3].value, r[4].value if r[4] is not None else "", r[5])
+        for s, o, q, rep, cs in found.values():
+            evidence[(s, pred, o)].append(Evidence(q, rep, _int(cs), None, reports.get(rep, ("", None))[1]))
     return evidence
 
 

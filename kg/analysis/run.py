@@ -55,7 +55,7 @@ def analyze(out_dir: str | Path, *, reuse_weight: float = 0.0, seed: int = SEED,
     if not 0.0 <= reuse_weight <= 1.0:
         raise ValueError(f"reuse weight must be between 0 and 1, not {reuse_weight}")
     started = time.perf_counter()
-    corpus = read_corpus(out_dir)
+    corpus = read_corpus(out_dir, views=False)
     return analyze_corpus(corpus, Path(out_dir), reuse_weight=reuse_weight, seed=seed, top_k=top_k,
                           budget=budget, started=started)
 

@@ -13,6 +13,8 @@ The terms are declared in ``ontology/analysis.ttl``.
 from __future__ import annotations
 
 import hashlib
+import tempfile
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -26,6 +28,7 @@ from kg.analysis.similarity import CoAdoption, Similar
 ID = "https://w3id.org/fazhi-kg/id/"
 FZ = "https://w3id.org/fazhi-kg/ont#"
 GRAPH = ox.NamedNode(ID + "graph/analysis")
+CHUNK = 20_000                  # triples removed per transaction when the previous analysis is replaced
 HEADER = f"@prefix fz: <{FZ}> .\n@prefix fzid: <{ID}> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n\n"
 
 
@@ -86,20 +89,48 @@ def analysis_triples(*, centrality: Centrality, communities: list[Community], si
 def write_back(out_dir: str | Path, triples: Iterable[str]) -> Path:
     """Write the named graph to ``DIR/analysis/analysis.trig`` (and into ``DIR/store/`` when there is one)."""
     target = Path(out_dir) / "analysis" / "analysis.trig"
-    with replacing(target, "w", encoding="utf-8") as f:
+    store_dir = Path(out_dir) / "store"
+    body = None
+    with ExitStack() as stack:
+        f = stack.enter_context(replacing(target, "w", encoding="utf-8"))
         f.write(HEADER + f"<{GRAPH.value}> {{\n")
+        if store_dir.is_dir():
+            # the same triples as plain Turtle, for the store's bulk loader (it loads a TriG file
+            # only into the graph the file names, and the store wants them in two)
+            body = Path(stack.enter_context(tempfile.TemporaryDirectory(dir=target.parent))) / "analysis.ttl"
+            g = stack.enter_context(body.open("w", encoding="utf-8"))
+            g.write(HEADER)
         for t in triples:
             f.write(t)
             f.write("\n")
+            if body is not None:
+                g.write(t)
+                g.write("\n")
         f.write("}\n")
-    store_dir = Path(out_dir) / "store"
-    if store_dir.is_dir():
-        from kg.store import CorpusStore
-
-        # The store's default graph is the union of its named graphs: the analysis goes there
-        # too, and what the previous analysis alone said leaves it.
-        with CorpusStore.open(out_dir) as cs:
-            cs.drop_graph(GRAPH.value)
-            cs.store.bulk_load(path=str(target), format=ox.RdfFormat.TRIG)
-            cs.store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{GRAPH.value}> {{ ?s ?p ?o }} }}")
+        if body is not None:
+            g.close()
+            _replace_in_store(out_dir, body)
     return target
+
+
+def _replace_in_store(out_dir: str | Path, body: Path) -> None:
+    """Replace the analysis graph of the store, and its share of the default (union) graph.
+
+    Every triple of the analysis graph is the analysis's own: its subject is
+    an ``…/id/analysis/`` node or its predicate a term of
+    ``ontology/analysis.ttl``, which no report, vocabulary or derived graph
+    states.  So what the previous analysis said leaves the default graph
+    without asking, triple by triple, whether another graph says it too
+    (what :meth:`kg.store.CorpusStore.drop_graph` must do for a report); and
+    the new triples go in with the bulk loader, into both graphs."""
+    from kg.store import CorpusStore
+
+    with CorpusStore.open(out_dir) as cs:
+        g = f"<{GRAPH.value}>"
+        # in chunks: one transaction holds all it changes in memory
+        while next(iter(cs.store.quads_for_pattern(None, None, None, GRAPH)), None) is not None:
+            cs.store.update(f"DELETE {{ ?s ?p ?o . GRAPH {g} {{ ?s ?p ?o }} }} WHERE {{ "
+                            f"{{ SELECT ?s ?p ?o WHERE {{ GRAPH {g} {{ ?s ?p ?o }} }} LIMIT {CHUNK} }} }}")
+        cs.store.update(f"DROP SILENT GRAPH {g}")
+        for graph in (GRAPH, ox.DefaultGraph()):
+            cs.store.bulk_load(path=str(body), format=ox.RdfFormat.TURTLE, to_graph=graph, lenient=True)
