@@ -30,6 +30,23 @@ def test_seeds_build_reads_every_report(seeds_build):
     assert seeds_build.class_counts["Report"] == 5
 
 
+def test_without_graph_ttl_the_counts_come_from_the_store(seeds_build, tmp_path):
+    """A store too large for graph.ttl: the classes are counted in the store, the triples are
+    summed over the named graphs (counting the union would scan all of it) and said to be."""
+    import pyoxigraph as ox
+
+    from kg.store import open_read_only
+
+    result = build([ROOT / "seeds"], tmp_path, validate=False, turtle=False)
+    assert not (tmp_path / "graph.ttl").exists() and result.triples_summed and not seeds_build.triples_summed
+    assert result.class_counts == seeds_build.class_counts
+    store = open_read_only(tmp_path)
+    named = sum(1 for q in store if not isinstance(q.graph_name, ox.DefaultGraph))
+    assert result.triples == named > seeds_build.triples
+    table = CliRunner().invoke(main, ["build", str(ROOT / "seeds"), "--out", str(tmp_path), "--no-turtle", "--no-validate"])
+    assert table.exit_code == 0 and "triples, summed over the graphs" in table.output
+
+
 def test_seeds_graph_conforms_to_shapes(seeds_build):
     assert seeds_build.conforms, seeds_build.validation_text
 

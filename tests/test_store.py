@@ -292,9 +292,11 @@ def test_a_killed_build_process_is_completed_by_the_next_build(tmp_path, corpus,
     _assert_same_build(out, tmp_path / "scratch")
 
 
-def test_replacing_a_shared_graph_writes_only_the_difference(tmp_path, monkeypatch):
+@pytest.mark.parametrize("remembered", [True, False], ids=["rows-in-manifest", "rows-read-from-store"])
+def test_replacing_a_shared_graph_writes_only_the_difference(tmp_path, monkeypatch, remembered):
     """A derived graph after one changed report: what stays is not rewritten, even text that
-    needs escaping (its form read back from the store must equal the form written)."""
+    needs escaping (its form read back from the store must equal the form written), whether
+    the previous rows are known from the manifest or, when it cannot be trusted, read back."""
     from rdflib import Literal as L, URIRef
 
     tricky = (URIRef(EX + "p1"), URIRef(EX + "quote"), L('他说："依法\t治\n乡"\x01', lang="zh"))
@@ -302,13 +304,57 @@ def test_replacing_a_shared_graph_writes_only_the_difference(tmp_path, monkeypat
     new = [tricky, (URIRef(EX + "p3"), URIRef(EX + "n"), L(3))]
     with CorpusStore.open(tmp_path) as cs:
         cs.replace_graph(GRAPH_DERIVED, old)
-        removed = []
-        real = CorpusStore._remove
-        monkeypatch.setattr(CorpusStore, "_remove", lambda self, g, ts: removed.extend(ts) or real(self, g, ts))
+        if not remembered:
+            cs.set_state(f"rows:{GRAPH_DERIVED}", None)     # as after a kill in the middle
+        removed, added = [], []
+        real_remove = CorpusStore._remove_rows
+        monkeypatch.setattr(CorpusStore, "_remove_rows", lambda self, g, rows: removed.extend(rows) or real_remove(self, g, rows))
+        cs.store = _Spy(cs.store, added)
         cs.replace_graph(GRAPH_DERIVED, new)
-        assert [str(t[0]) for t in removed] == [f"<{EX}p2>"]
+        assert [r.split()[0] for r in removed] == [f"<{EX}p2>"]
+        assert [line.split()[0] for line in added if line.endswith(f"<{GRAPH_DERIVED}> .")] == [f"<{EX}p3>"]
+        cs.store = cs.store.inner
         assert cs.count(GRAPH_DERIVED) == 2 and cs.count() == 2
         _union_is_set_of_named(cs.store)
+        # a third write after either path can trust the manifest again
+        assert cs.get_state(f"rows:{GRAPH_DERIVED}") == "1"
+        cs.replace_graph(GRAPH_DERIVED, old)
+        assert cs.count(GRAPH_DERIVED) == 2 and cs.count() == 2
+        assert {t.object.value for t in cs.store.quads_for_pattern(None, None, None, NamedNode(GRAPH_DERIVED))} == {
+            '他说："依法\t治\n乡"\x01', "2"}
+
+
+class _Spy:
+    """A store whose loads also record the N-Quads lines they are given."""
+
+    def __init__(self, inner, lines):
+        self.inner, self.lines = inner, lines
+
+    def load(self, data, *args, **kwargs):
+        self.lines.extend(data.decode("utf-8").splitlines())
+        return self.inner.load(data, *args, **kwargs)
+
+    def bulk_load(self, data, *args, **kwargs):
+        self.lines.extend(data.decode("utf-8").splitlines())
+        return self.inner.bulk_load(data, *args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+
+def test_a_shared_graph_is_compared_with_the_store_when_the_store_was_replaced(tmp_path):
+    """The manifest's rows of a shared graph describe one store: after the store folder is
+    replaced, the rows are not trusted and the graph is written whole again."""
+    import shutil
+    from rdflib import Literal as L, URIRef
+
+    rows = [(URIRef(EX + "p1"), URIRef(EX + "n"), L(1)), (URIRef(EX + "p2"), URIRef(EX + "n"), L(2))]
+    with CorpusStore.open(tmp_path) as cs:
+        cs.replace_graph(GRAPH_DERIVED, rows)
+    shutil.rmtree(tmp_path / "store")
+    with CorpusStore.open(tmp_path) as cs:
+        cs.replace_graph(GRAPH_DERIVED, rows)
+        assert cs.count(GRAPH_DERIVED) == 2 and cs.count() == 2
 
 
 def test_a_cut_short_bulk_load_is_repaired(tmp_path):

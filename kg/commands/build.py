@@ -102,7 +102,7 @@ def _print_summary(result, out_dir: Path) -> None:
     if result.removed:
         table.add_row("  graphs dropped", str(result.removed))
     table.add_row("files skipped", str(len(result.skipped)))
-    table.add_row("triples", str(result.triples))
+    table.add_row("triples, summed over the graphs" if result.triples_summed else "triples", str(result.triples))
     for cls, n in result.class_counts.items():
         table.add_row(f"  {cls}", str(n))
     table.add_row("seconds", f"{result.seconds:.1f}")

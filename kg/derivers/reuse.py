@@ -325,19 +325,21 @@ class Corpus:
         self.rep, self.kept = rep[order], kept[order]
         self.texthash = cat([r.texthash for r in self.reports], np.zeros(0, np.uint64))[order]
         self.sig = cat([r.sig for r in self.reports], np.zeros((0, NUM_PERM), np.uint32))[order]
+        for r in self.reports:      # the rows now live in self.sig: a national corpus would hold them twice
+            r.sig = None
         self.slot = order - self.offset[self.rep] if len(order) else order     # index in its report's ``kept``
-        keys = band_keys(self.sig)
-        self.keys = keys
-        flat = keys.ravel()
+        flat = band_keys(self.sig).ravel()
         by_key = np.argsort(flat, kind="stable")
         self.sorted_keys = flat[by_key]
-        self.sorted_pos = (by_key // BANDS).astype(np.int64)
+        # int32: positions and runs stay far below 2**31 (a national corpus has a few million passages)
+        self.sorted_pos = (by_key // BANDS).astype(np.int32)
         # Runs of equal keys in ``sorted_keys``: run r is sorted_pos[run_start[r]:run_start[r + 1]].
         first = np.ones(len(flat), dtype=bool)
         first[1:] = self.sorted_keys[1:] != self.sorted_keys[:-1]
         self.run_start = np.append(np.flatnonzero(first), len(flat))
-        run_of = np.empty(len(flat), dtype=np.int64)
+        run_of = np.empty(len(flat), dtype=np.int32)
         run_of[by_key] = np.cumsum(first) - 1
+        del by_key
         self.run_of = run_of.reshape(-1, BANDS)
         n = len(self.rep)
         self.leader = np.ones(n, dtype=bool)
@@ -516,9 +518,18 @@ def derive_cached(summaries, cache, oxigraph: bool = False) -> Iterator[tuple]:
     before = set(json.loads(row[0])) if row else set()
     known = _load_prepared(db, hashes)
     new = [h for h in hashes if h not in known]
-    by_sha = {s.sha256: s for s in summaries.read(new)} if new else {}
-    for p in prepare([by_sha[h] for h in new]):
-        known[p.sha256] = p
+    # New reports a few thousand at a time, each part saved and slimmed at once: a whole
+    # national corpus of summaries and masked texts held together is gigabytes.  (A row saved
+    # here is a pure function of the report's content: harmless if this run is cut short.)
+    for part in _chunks(new, PREPARE_CHUNK):
+        by_sha = {s.sha256: s for s in summaries.read(part)}
+        prepared = prepare([by_sha[h] for h in part])
+        rows = [(p.sha256, *p.dumps()) for p in prepared]
+        with db:
+            db.executemany("INSERT OR REPLACE INTO derive_reuse_report VALUES (?, ?, ?, ?, ?, ?)", rows)
+        for p, row in zip(prepared, rows):
+            known[p.sha256] = Prepared(p.sha256, p.rank, p.year, p.kept, p.start, p.texthash, p.sig, meta=row[2])
+        del by_sha, prepared, rows
     corpus = Corpus([known[h] for h in hashes])
     fresh = [pos for pos, r in enumerate(corpus.rep.tolist()) if hashes[r] not in before]
 
@@ -555,8 +566,6 @@ def derive_cached(summaries, cache, oxigraph: bool = False) -> Iterator[tuple]:
 
     # Save: new reports' data, every report's copies (rewritten only when they changed), the report list.
     with db:
-        db.executemany("INSERT OR REPLACE INTO derive_reuse_report VALUES (?, ?, ?, ?, ?, ?)",
-                       [(known[h].sha256, *known[h].dumps()) for h in new])
         copies: dict[int, list] = defaultdict(list)
         for j in np.flatnonzero(corpus.template >= 0).tolist():
             t = int(corpus.template[j])
@@ -567,11 +576,20 @@ def derive_cached(summaries, cache, oxigraph: bool = False) -> Iterator[tuple]:
         db.executemany("INSERT OR REPLACE INTO derive_reuse_copy VALUES (?, ?)", [x for x in rows if old.get(x[0]) != x[1]])
         stale = [h for h in old if index[h] not in copies] + gone
         db.executemany("DELETE FROM derive_reuse_copy WHERE sha256 = ?", [(h,) for h in stale])
-        db.executemany("DELETE FROM derive_reuse_report WHERE sha256 = ?", [(h,) for h in gone])
+        saved = [h for (h,) in db.execute("SELECT sha256 FROM derive_reuse_report")]
+        db.executemany("DELETE FROM derive_reuse_report WHERE sha256 = ?", [(h,) for h in saved if h not in wanted])
         db.execute("INSERT OR REPLACE INTO derive_reuse_state VALUES ('reports', ?)", (json.dumps(hashes),))
     terms = Terms.oxigraph() if oxigraph else RDFLIB
     for group in corpus.groups(lambda r: corpus.reports[r].light):
         yield from group_triples(group, terms)
+
+
+PREPARE_CHUNK = 2000            # new reports prepared (masked, MinHashed) and saved at a time
+
+
+def _chunks(items: Sequence, size: int) -> Iterator[Sequence]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
 
 
 def _rows(db, sql: str, keys: Sequence[str], chunk: int = 500) -> Iterator[tuple]:
