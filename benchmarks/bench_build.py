@@ -216,6 +216,7 @@ class Bench:
         self.on_section = on_section
         self.work: Path = args.work
         self.runs: int = args.runs
+        self.large_runs: int = args.large_runs
         self.timeout = args.timeout * 60
         self.extra = args.build_args.split()
         self.sections: list[tuple[str, list[str]]] = []
@@ -223,6 +224,10 @@ class Bench:
         self.commands = kg_commands()
         self.build_help = help_of("build")
         self.full_builds: dict[int, tuple[Path, Path, float]] = {}   # n -> (reports, out, median seconds)
+
+    def runs_at(self, n: int) -> int:
+        """Repetitions at ``n`` reports: a 50,000-report build takes about half an hour."""
+        return self.runs if n <= 10_000 else self.large_runs
 
     def section(self, title: str, lines: list[str]) -> None:
         self.sections.append((title, lines))
@@ -252,13 +257,13 @@ class Bench:
             mb = corpus_bytes(folder) / 1e6
             out = self.work / "out" / str(n)
             runs = []
-            for r in range(self.runs):
-                print(f"  build {n} reports, run {r + 1}/{self.runs} …", file=sys.stderr, flush=True)
+            for r in range(self.runs_at(n)):
+                print(f"  build {n} reports, run {r + 1}/{self.runs_at(n)} …", file=sys.stderr, flush=True)
                 run = self.full_build(folder, out)
                 runs.append(run)
                 if not run.ok:
                     break
-            jieba = [jieba_seconds(folder, master / files.ANSWERS) for _ in range(self.runs)]
+            jieba = [jieba_seconds(folder, master / files.ANSWERS) for _ in range(self.runs_at(n))]
             j = statistics.median(jieba)
             good = [r for r in runs if r.ok]
             if not good:
@@ -418,6 +423,7 @@ class Bench:
         else:
             for name in names:
                 runs = [measure([KG, "query", name, "--out", str(out)], 600, self.work / "logs") for _ in range(self.runs)]
+                # (queries are quick at any size: always --runs of them)
                 good = [r.seconds for r in runs if r.ok]
                 kg_times[name] = f"{statistics.median(good):.2f}" if good else f"failed: {runs[-1].stderr_tail[:80]}"
             slow = [q for q, t in kg_times.items() if not _under(t, 1.0)]
@@ -490,7 +496,7 @@ class Bench:
         self.section(title, rows)
 
     def _timed_row(self, n: int, cmd: list[str], label: str, with_seconds: bool = False):
-        runs = [measure(cmd, self.timeout, self.work / "logs") for _ in range(self.runs)]
+        runs = [measure(cmd, self.timeout, self.work / "logs") for _ in range(self.runs_at(n))]
         good = [r for r in runs if r.ok]
         if good:
             t = statistics.median(r.seconds for r in good)
@@ -540,11 +546,13 @@ def parse_args(argv: Optional[list[str]] = None):
                     type=lambda s: sorted({int(x.replace("_", "")) for x in s.split(",") if x}),
                     help="corpus sizes to build, comma-separated (default 1000,10000)")
     ap.add_argument("--runs", type=int, default=3, help="repetitions of each measurement; medians are shown (default 3)")
+    ap.add_argument("--large-runs", type=int, default=1,
+                    help="repetitions of the builds, exports and analyses above 10,000 reports (default 1)")
     ap.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
     ap.add_argument("--sample", type=int, default=300, help="reports checked against their answers per size (default 300)")
     ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "fazhi-bench",
                     help="folder for the corpus, the builds and logs (default: /tmp/fazhi-bench)")
-    ap.add_argument("--timeout", type=float, default=30, help="minutes one build or command may take (default 30)")
+    ap.add_argument("--timeout", type=float, default=60, help="minutes one build or command may take (default 60)")
     ap.add_argument("--build-args", default="--no-validate",
                     help="options for every `kg build` of the tables (default '--no-validate': pySHACL over the "
                          "whole graph does not finish at these sizes; the default build is measured once, "

@@ -1,6 +1,7 @@
 """`make bench`: run every benchmark and write benchmarks/RESULTS.md.
 
     python benchmarks/run_all.py                           # sizes 1000,10000, 3 runs
+    python benchmarks/run_all.py --sizes 1000,10000,50000  # what `make bench` runs (about 2.5 hours)
     python benchmarks/run_all.py --sizes 1000 --runs 1     # quick
     python benchmarks/run_all.py --sizes 1000,10000,50000  # the full-scale targets
 
@@ -100,7 +101,7 @@ def main(argv: list[str] | None = None) -> None:
             f"- Load average (1, 5, 15 min) before: {load_before}; {'after' if done else 'now'}: {load()}  "
             f"(above the core count, other work shared the machine and every time is inflated)",
             f"- Corpus: benchmarks/make_corpus.py, seed {args.seed}; sizes {', '.join(f'{n:,}' for n in args.sizes)}; "
-            f"{args.runs} run(s) each, medians; build options: `kg build DIR --out OUT --no-progress {args.build_args}`",
+            f"{args.runs} run(s) each up to 10,000 reports, {args.large_runs} above; medians; build options: `kg build DIR --out OUT --no-progress {args.build_args}`",
             "",
         ]
         for title, body in sections:
