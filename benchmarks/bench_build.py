@@ -435,8 +435,8 @@ class Bench:
             notes.append("`kg query` does not exist yet: its column is empty.")
         else:
             for name in names:
+                # queries are quick at any size: always --runs of them
                 runs = [measure([KG, "query", name, "--out", str(out)], 600, self.work / "logs") for _ in range(self.runs)]
-                # (queries are quick at any size: always --runs of them)
                 good = [r.seconds for r in runs if r.ok]
                 kg_times[name] = f"{statistics.median(good):.2f}" if good else f"failed: {runs[-1].stderr_tail[:80]}"
             slow = [q for q, t in kg_times.items() if not _under(t, 1.0)]

@@ -445,8 +445,8 @@ class CorpusStore:
         # The count guards against a store folder deleted or replaced behind the manifest's back.
         cached = self.get_state(stamp) == "1" and self._count_rows(graph) == self._count_graph(g)
         self.set_state(stamp, None)
-        # Rows are compared by a 16-byte digest, not kept as text, and new rows are written in
-        # chunks as they come: a derived graph of millions of triples must not be held twice.
+        # In memory, rows are compared by their 16-byte digests and new rows are written in chunks
+        # as they come: a derived graph of millions of triples must not be held twice.
         if cached:
             old = {d for (d,) in self.db.execute("SELECT digest FROM shared_row WHERE graph = ?", (graph,))}
         else:

@@ -521,7 +521,8 @@ def derive_cached(summaries, cache, oxigraph: bool = False) -> Iterator[tuple]:
     # New reports a few thousand at a time, each part saved and slimmed at once: a whole
     # national corpus of summaries and masked texts held together is gigabytes.  (A row saved
     # here is a pure function of the report's content: harmless if this run is cut short.)
-    for part in _chunks(new, PREPARE_CHUNK):
+    for i in range(0, len(new), PREPARE_CHUNK):
+        part = new[i:i + PREPARE_CHUNK]
         by_sha = {s.sha256: s for s in summaries.read(part)}
         prepared = prepare([by_sha[h] for h in part])
         rows = [(p.sha256, *p.dumps()) for p in prepared]
@@ -585,11 +586,6 @@ def derive_cached(summaries, cache, oxigraph: bool = False) -> Iterator[tuple]:
 
 
 PREPARE_CHUNK = 2000            # new reports prepared (masked, MinHashed) and saved at a time
-
-
-def _chunks(items: Sequence, size: int) -> Iterator[Sequence]:
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
 
 
 def _rows(db, sql: str, keys: Sequence[str], chunk: int = 500) -> Iterator[tuple]:
