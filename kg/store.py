@@ -240,8 +240,6 @@ def report_nquads(graph: str, triples: Iterable[tuple]) -> tuple[str, int]:
     <https://e/s> <https://e/p> "x" .
     (None, 1)
     """
-    from rdflib import URIRef
-
     row = row_writer()
     g = f" <{graph}> .\n"
     rows = dict.fromkeys(map(row, triples))
