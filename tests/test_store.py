@@ -11,6 +11,7 @@ import pytest
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Store
 
 import kg.build
+import kg.store
 from kg.build import build, pipeline_fingerprint  # noqa: F401 (the real one, before tests patch it)
 from kg.store import GRAPH_DERIVED, CorpusStore, Entry, open_read_only
 
@@ -322,6 +323,62 @@ def test_replacing_a_shared_graph_writes_only_the_difference(tmp_path, monkeypat
         assert cs.count(GRAPH_DERIVED) == 2 and cs.count() == 2
         assert {t.object.value for t in cs.store.quads_for_pattern(None, None, None, NamedNode(GRAPH_DERIVED))} == {
             '他说："依法\t治\n乡"\x01', "2"}
+
+
+def _assert_shared_rows(cs: CorpusStore, graph: str, n: int) -> None:
+    """The graph holds n triples, the union too, and the manifest one row for each."""
+    assert cs.count(graph) == n and cs.count() == n
+    assert cs.db.execute("SELECT COUNT(*), COUNT(DISTINCT digest) FROM shared_row WHERE graph = ?", (graph,)).fetchone() == (n, n)
+    _union_is_set_of_named(cs.store)
+
+
+@pytest.mark.parametrize("remembered", [True, False], ids=["rows-in-manifest", "rows-read-from-store"])
+def test_a_triple_yielded_twice_chunks_apart_is_one_row(tmp_path, monkeypatch, remembered):
+    """The derivers may yield a triple again long after its first time, in a later chunk: it is
+    still one triple and one manifest row (or the next build would not trust the rows), and
+    counts once in the number returned; triples kept, added and removed alike."""
+    monkeypatch.setattr(kg.store, "_CHUNK", 3)
+    first = [_t(f"s{i}", "p", str(i)) for i in range(10)]
+    second = [_t(f"s{i}", "p", str(i)) for i in [*range(6), *range(10, 15)]]     # 6–9 removed, 10–14 added
+    with CorpusStore.open(tmp_path) as cs:
+        assert cs.replace_graph(GRAPH_DERIVED, first + first[:4] + first[::-1] + first) == 10
+        _assert_shared_rows(cs, GRAPH_DERIVED, 10)
+        if not remembered:
+            cs.set_state(f"rows:{GRAPH_DERIVED}", None)     # as after a kill in the middle
+        assert cs.replace_graph(GRAPH_DERIVED, second + [second[7], second[1]] + second[::-1] + second) == 11
+        _assert_shared_rows(cs, GRAPH_DERIVED, 11)
+        assert sorted(int(q.object.value) for q in cs.store.quads_for_pattern(None, None, None, NamedNode(GRAPH_DERIVED))) == [
+            *range(6), *range(10, 15)]
+        assert cs.get_state(f"rows:{GRAPH_DERIVED}") == "1"
+        assert cs.replace_graph(GRAPH_DERIVED, first * 3) == 10         # and back, trusting the rows
+        _assert_shared_rows(cs, GRAPH_DERIVED, 10)
+
+
+@pytest.mark.parametrize("remembered", [True, False], ids=["rows-in-manifest", "rows-read-from-store"])
+def test_digests_with_nul_bytes_are_compared_whole(tmp_path, monkeypatch, remembered):
+    """numpy strips trailing NUL bytes off a fixed-width bytes item: digests that end in them
+    (or hold them inside) must still match their manifest rows, and removals find them."""
+    real = kg.store._digest
+
+    def with_nuls(row: str) -> bytes:
+        d = real(row)
+        return d[:3] + bytes(5) + d[3:6] + bytes(5)             # 48 bits still tell the rows apart
+
+    monkeypatch.setattr(kg.store, "_digest", with_nuls)
+    monkeypatch.setattr(kg.store, "_CHUNK", 4)
+    first = [_t(f"s{i}", "p", str(i)) for i in range(12)]
+    second = first[:5] + [_t(f"s{i}", "p", str(i)) for i in range(20, 24)]
+    with CorpusStore.open(tmp_path) as cs:
+        assert cs.replace_graph(GRAPH_DERIVED, first + first[::-1]) == 12
+        _assert_shared_rows(cs, GRAPH_DERIVED, 12)
+        assert cs.db.execute("SELECT MIN(length(digest)), MAX(length(digest)) FROM shared_row").fetchone() == (16, 16)
+        if not remembered:
+            cs.set_state(f"rows:{GRAPH_DERIVED}", None)
+        assert cs.replace_graph(GRAPH_DERIVED, second + second) == 9
+        _assert_shared_rows(cs, GRAPH_DERIVED, 9)
+        assert sorted(int(q.object.value) for q in cs.store.quads_for_pattern(None, None, None, NamedNode(GRAPH_DERIVED))) == [
+            *range(5), *range(20, 24)]
+        assert cs.get_state(f"rows:{GRAPH_DERIVED}") == "1"
 
 
 class _Spy:

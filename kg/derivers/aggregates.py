@@ -111,17 +111,24 @@ class Totals:
     @classmethod
     def of(cls, shares: Iterable[dict]) -> "Totals":
         t = cls()
+        # Every share spells out its IRIs again; here each is held once (a concept's IRI is in
+        # thousands of shares, a division's in all its pairs).
+        one = {}.setdefault
+
+        def pairs(items):
+            return ((one(a, a), one(b, b)) for a, b in items)
+
         for sh in shares:
-            t.implements.update(map(tuple, sh["i"]))
-            t.plans.update(map(tuple, sh["p"]))
-            t.participates.update(map(tuple, sh["c"]))
+            t.implements.update(pairs(sh["i"]))
+            t.plans.update(pairs(sh["p"]))
+            t.participates.update(pairs(sh["c"]))
             for child, parent in sh["e"]:
-                t.parents[child].add(parent)
+                t.parents[one(child, child)].add(one(parent, parent))
             t.provinces.update(sh["v"])
             for topic, n in sh["t"].items():
                 t.topics[topic][0] += 1
                 t.topics[topic][1] += n
-            t.reports.append((sh["r"], sh["s"], sh["n"]))
+            t.reports.append((sh["r"], tuple(one(x, x) for x in sh["s"]), tuple(sh["n"])))
         return t
 
     def provinces_of(self, division: str) -> frozenset:
@@ -237,26 +244,36 @@ def derive_cached(summaries, cache, oxigraph: bool = False) -> Iterator[tuple]:
     """The triples of :func:`derive`; each report's :func:`share` is kept in ``cache`` (a
     :class:`kg.derive.DeriveCache`) by content hash, so only new reports' summaries are read.
     A share depends only on the summary and the ontology's topics, both covered by the
-    cache's version (the pipeline's fingerprint)."""
+    cache's version (the pipeline's fingerprint).
+
+    Summaries are read :data:`READ_CHUNK` at a time and the shares added up as they are read
+    back from the cache: a summary carries its report's text, and 50,000 of them held at
+    once took 1.3 GB.
+    """
     db = cache.db
     db.execute(_SCHEMA)
     hashes = list(summaries.hashes)
-    known: dict[str, str] = {}
+    known: set[str] = set()
     for i in range(0, len(hashes), 500):
         part = hashes[i:i + 500]
-        known.update(db.execute(f"SELECT sha256, share FROM derive_aggregates_share WHERE sha256 IN "
-                                f"({','.join('?' * len(part))})", part))
+        known.update(h for (h,) in db.execute(f"SELECT sha256 FROM derive_aggregates_share WHERE sha256 IN "
+                                              f"({','.join('?' * len(part))})", part))
     new = [h for h in hashes if h not in known]
-    if new:
-        cues = dict(topic_cues())
-        for s in summaries.read(new):
-            known[s.sha256] = json.dumps(share(s, cues), ensure_ascii=False, sort_keys=True)
+    del known
+    cues = dict(topic_cues()) if new else {}
+    for i in range(0, len(new), READ_CHUNK):
+        rows = [(s.sha256, json.dumps(share(s, cues), ensure_ascii=False, sort_keys=True))
+                for s in summaries.read(new[i:i + READ_CHUNK])]
+        with db:
+            db.executemany("INSERT OR REPLACE INTO derive_aggregates_share VALUES (?, ?)", rows)
     with db:
-        db.executemany("INSERT OR REPLACE INTO derive_aggregates_share VALUES (?, ?)", [(h, known[h]) for h in new])
         if db.execute("SELECT COUNT(*) FROM derive_aggregates_share").fetchone()[0] != len(hashes):   # reports gone
             db.execute("CREATE TEMP TABLE IF NOT EXISTS aggregates_keep (sha256 TEXT PRIMARY KEY)")
             db.execute("DELETE FROM aggregates_keep")
             db.executemany("INSERT INTO aggregates_keep VALUES (?)", [(h,) for h in hashes])
             db.execute("DELETE FROM derive_aggregates_share WHERE sha256 NOT IN (SELECT sha256 FROM aggregates_keep)")
-    totals = Totals.of(json.loads(known[h]) for h in hashes)
+    totals = Totals.of(json.loads(text) for (text,) in db.execute("SELECT share FROM derive_aggregates_share"))
     yield from triples(totals, *(_oxigraph_terms() if oxigraph else _rdflib_terms()))
+
+
+READ_CHUNK = 2000               # new reports' summaries read at a time

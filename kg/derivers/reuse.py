@@ -48,6 +48,7 @@ What goes into the graph, for groups with at least one copy:
 """
 from __future__ import annotations
 
+import collections
 import dataclasses
 import functools
 import hashlib
@@ -138,7 +139,12 @@ def shingles(masked: str) -> np.ndarray:
 
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     """Jaccard similarity of two sorted arrays of distinct shingle hashes."""
-    both = np.intersect1d(a, b, assume_unique=True).size
+    if a.size and b.size:           # a binary search per shingle: cheaper than intersect1d's sort
+        at = np.searchsorted(b, a)
+        at[at == b.size] = 0
+        both = int(np.count_nonzero(b[at] == a))
+    else:
+        both = 0
     union = a.size + b.size - both
     return both / union if union else 1.0
 
@@ -188,8 +194,8 @@ def find_groups(summaries: Sequence[ReportSummary], threshold: float = THRESHOLD
     """Reuse groups with at least one copy, in order of their templates' precedence."""
     by_sha = {s.sha256: s for s in summaries}
     corpus = Corpus(prepare([by_sha[h] for h in sorted(by_sha)]))
-    decide(corpus, corpus.shared(), threshold)
-    return corpus.groups(lambda i: by_sha[corpus.reports[i].sha256])
+    decide(corpus, None, threshold)
+    return list(corpus.groups(lambda i: by_sha[corpus.reports[i].sha256]))
 
 
 # --- per report: what the comparison needs, computed once and cached ----------------------------
@@ -216,10 +222,10 @@ class Prepared:
 
     @property
     def light(self) -> ReportSummary:
-        if self._light is None:
-            report, division, name, year, passages = json.loads(self._meta)
-            self._light = ReportSummary(report, self.sha256, "", division, name, year, tuple(Passage(*p) for p in passages))
-        return self._light
+        if self._light is not None:
+            return self._light
+        report, division, name, year, passages = json.loads(self._meta)     # not kept: see derive_cached
+        return ReportSummary(report, self.sha256, "", division, name, year, tuple(Passage(*p) for p in passages))
 
     def dumps(self) -> tuple[str, str, bytes, bytes, str]:
         s = self.light
@@ -320,32 +326,51 @@ class Corpus:
         year = np.array([r.year for r in self.reports], dtype=np.int64)
         sha_rank = np.argsort(np.argsort(np.array(self.sha, dtype=object), kind="stable"), kind="stable")
         order = np.lexsort((start, sha_rank[rep] if len(rep) else rep, year[rep], rank[rep]))
-        self.position_of = np.empty(len(order), dtype=np.int64)     # flat index (report by report) -> position
-        self.position_of[order] = np.arange(len(order))
-        self.rep, self.kept = rep[order], kept[order]
-        self.texthash = cat([r.texthash for r in self.reports], np.zeros(0, np.uint64))[order]
-        self.sig = cat([r.sig for r in self.reports], np.zeros((0, NUM_PERM), np.uint32))[order]
-        for r in self.reports:      # the rows now live in self.sig: a national corpus would hold them twice
-            r.sig = None
-        self.slot = order - self.offset[self.rep] if len(order) else order     # index in its report's ``kept``
-        flat = band_keys(self.sig).ravel()
-        by_key = np.argsort(flat, kind="stable")
-        self.sorted_keys = flat[by_key]
+        del kept, start
         # int32: positions and runs stay far below 2**31 (a national corpus has a few million passages)
+        self.position_of = np.empty(len(order), dtype=np.int32)     # flat index (report by report) -> position
+        self.position_of[order] = np.arange(len(order))
+        self.rep = rep[order].astype(np.int32)
+        self.kept = cat([r.kept for r in self.reports], np.zeros(0, np.int64))[order].astype(np.int32)
+        self.texthash = cat([r.texthash for r in self.reports], np.zeros(0, np.uint64))[order]
+        # Keys and the estimate's signature are taken report by report, and each report's rows are
+        # dropped at once: the whole corpus's uint32 signatures (384 bytes a passage) are never held.
+        # The estimate compares the low 8 bits of each value: equal values stay equal, so it is
+        # never lower than with 32 bits and every pair it let through still gets through (the
+        # exact comparison decides); chance agreements (1 in 256 a value) raise it by about 0.004.
+        keys, low = [], []
+        for r in self.reports:
+            keys.append(band_keys(r.sig))
+            low.append(r.sig.astype(np.uint8))
+            r.sig = None
+        flat = cat(keys, np.zeros((0, BANDS), np.uint64))[order].ravel()
+        del keys
+        self.sig = cat(low, np.zeros((0, NUM_PERM), np.uint8))[order]
+        del low
+        self.slot = (order - self.offset[self.rep] if len(order) else order).astype(np.int32)   # index in its report's ``kept``
+        del order
+        by_key = np.argsort(flat, kind="stable")
+        flat = flat[by_key]
         self.sorted_pos = (by_key // BANDS).astype(np.int32)
-        # Runs of equal keys in ``sorted_keys``: run r is sorted_pos[run_start[r]:run_start[r + 1]].
+        # Runs of equal keys: run r is sorted_pos[run_start[r]:run_start[r + 1]], its positions
+        # ascending (the sort is stable and the keys were laid out position by position).
         first = np.ones(len(flat), dtype=bool)
-        first[1:] = self.sorted_keys[1:] != self.sorted_keys[:-1]
-        self.run_start = np.append(np.flatnonzero(first), len(flat))
-        run_of = np.empty(len(flat), dtype=np.int32)
+        first[1:] = flat[1:] != flat[:-1]
+        # Only :meth:`sharing` needs the keys; their high halves do (sorted still), at half the size:
+        # a coincidence there marks a few passages more to decide again, which changes nothing.
+        self.sorted_keys = (flat >> np.uint64(32)).astype(np.uint32)
+        del flat
+        self.run_start = np.append(np.flatnonzero(first), len(first)).astype(np.int32)
+        run_of = np.empty(len(first), dtype=np.int32)
         run_of[by_key] = np.cumsum(first) - 1
-        del by_key
+        del by_key, first
         self.run_of = run_of.reshape(-1, BANDS)
         n = len(self.rep)
         self.leader = np.ones(n, dtype=bool)
-        self.template = np.full(n, -1, dtype=np.int64)
+        self.template = np.full(n, -1, dtype=np.int32)
         self.score = np.zeros(n, dtype=np.float64)
-        self._texts: dict[int, tuple[str, ...]] = {}
+        self._texts: collections.OrderedDict[int, tuple[str, ...]] = collections.OrderedDict()
+        self._shingles: collections.OrderedDict[int, np.ndarray] = collections.OrderedDict()
 
     def position(self, report: int, index: int) -> Optional[int]:
         """The position of passage ``index`` of report number ``report``, if it is compared."""
@@ -358,14 +383,22 @@ class Corpus:
     def __len__(self) -> int:
         return len(self.rep)
 
-    def near(self, j: int) -> np.ndarray:
-        """Positions of the passages that share a key with passage ``j``, itself included (sorted, distinct)."""
-        starts, ends = self.run_start[self.run_of[j]].tolist(), self.run_start[self.run_of[j] + 1].tolist()
-        parts = [self.sorted_pos[a:b] for a, b in zip(starts, ends) if b - a > 1]
-        return np.unique(np.concatenate(parts)) if parts else np.array([j], dtype=np.int64)
+    def later(self, j: int) -> np.ndarray:
+        """Positions after ``j`` of the passages that share a key with it (sorted, distinct)."""
+        runs = self.run_of[j]
+        parts = []
+        for lo, hi in zip(self.run_start[runs].tolist(), self.run_start[runs + 1].tolist()):
+            if hi - lo > 1:
+                part = self.sorted_pos[lo:hi]
+                part = part[np.searchsorted(part, j, "right"):]
+                if len(part):
+                    parts.append(part)
+        return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
 
     def sharing(self, keys: np.ndarray) -> np.ndarray:
-        """Positions of the passages that share one of ``keys`` (sorted, distinct)."""
+        """Positions of the passages that share one of ``keys`` (sorted, distinct), and perhaps a few
+        whose keys agree with one of them in the high 32 bits."""
+        keys = (np.asarray(keys, dtype=np.uint64) >> np.uint64(32)).astype(np.uint32)
         lo = np.searchsorted(self.sorted_keys, keys, "left")
         hi = np.searchsorted(self.sorted_keys, keys, "right")
         if not (hi - lo > 0).any():
@@ -374,64 +407,131 @@ class Corpus:
 
     def shared(self) -> np.ndarray:
         """Positions of the passages that share a band key with another passage."""
-        same = self.sorted_keys[1:] == self.sorted_keys[:-1]
-        hit = np.zeros(len(self.sorted_keys), dtype=bool)
-        hit[1:] |= same
-        hit[:-1] |= same
-        return np.unique(self.sorted_pos[hit])
+        if not len(self):
+            return np.zeros(0, dtype=np.int64)
+        return np.flatnonzero((np.diff(self.run_start)[self.run_of] > 1).any(axis=1))
 
     def text(self, j: int, load: Optional[Callable[[list[int]], None]] = None) -> str:
         r = int(self.rep[j])
-        texts = self.reports[r].masked or self._texts.get(r)
-        if texts is None and load is not None:
-            load([r])
+        texts = self.reports[r].masked
+        if texts is None:
             texts = self._texts.get(r)
+            if texts is not None:
+                self._texts.move_to_end(r)
+            elif load is not None:
+                texts = self._texts[r] = load(r)
+                if len(self._texts) > TEXT_CACHE:     # the whole corpus's masked text would be gigabytes
+                    self._texts.popitem(last=False)
         return texts[int(self.slot[j])]
 
-    def groups(self, summary_of: Callable[[int], ReportSummary]) -> list[Group]:
-        """The groups with at least one copy, in order of their templates' precedence."""
+    def template_shingles(self, i: int, load: Optional[Callable[[int], tuple[str, ...]]] = None) -> np.ndarray:
+        """Shingles of group template ``i``, which is compared again and again: cached by position,
+        so that a hit needs no text (its report's texts have mostly left :meth:`text`'s cache)."""
+        found = self._shingles.get(i)
+        if found is None:
+            found = self._shingles[i] = shingles(self.text(i, load))
+            if len(self._shingles) > SHINGLE_CACHE:
+                self._shingles.popitem(last=False)
+        else:
+            self._shingles.move_to_end(i)
+        return found
+
+    def groups(self, summary_of: Callable[[int], ReportSummary]) -> Iterator[Group]:
+        """The groups with at least one copy, in order of their templates' precedence (one at a
+        time: a group holds its members' summaries)."""
         copies: dict[int, list[int]] = defaultdict(list)
         for j in np.flatnonzero(self.template >= 0).tolist():
             copies[int(self.template[j])].append(j)
-        out = []
         for i in sorted(copies):
             ref = self._ref(i, summary_of)
-            out.append(Group(ref, tuple(Copy(self._ref(j, summary_of), float(self.score[j])) for j in copies[i])))
-        return out
+            yield Group(ref, tuple(Copy(self._ref(j, summary_of), float(self.score[j])) for j in copies.pop(i)))
 
     def _ref(self, j: int, summary_of: Callable[[int], ReportSummary]) -> Ref:
         return Ref(summary_of(int(self.rep[j])), int(self.kept[j]))
 
 
-def decide(corpus: Corpus, dirty: Iterable[int], threshold: float = THRESHOLD, fresh: Iterable[int] = (),
-           load: Optional[Callable[[list[int]], None]] = None) -> int:
+TEXT_CACHE = 8192               # reports whose masked texts stay in memory while deciding
+SHINGLE_CACHE = 1 << 17         # group templates whose shingles stay in memory while deciding
+BIG_RUN = 32                    # passages under one band key from which its earlier templates are kept apart
+
+
+class _Earlier:
+    """The earlier passages that may be group templates for a passage, as :func:`decide` takes
+    them in order.
+
+    Under most band keys there are a handful of passages and they are read as they are.  Under
+    a key that stock text gives thousands of passages, nearly all copies, reading them all for
+    each one is quadratic (it was most of a build at 50,000 reports); there the templates are
+    collected as the decisions pass them (``frontier``), each passage read once.  That holds
+    because decisions go in order: when ``j`` is decided, everything before it under its keys
+    is decided for good.
+    """
+
+    def __init__(self, corpus: Corpus):
+        self.corpus = corpus
+        self.big: dict[int, list] = {}        # run → [frontier in sorted_pos, templates before it (array)]
+
+    def of(self, j: int) -> np.ndarray:
+        """Positions before ``j`` sharing a key with it: every template among them (and maybe copies)."""
+        c = self.corpus
+        runs = c.run_of[j]
+        small, parts = [], []
+        for run, lo, hi in zip(runs.tolist(), c.run_start[runs].tolist(), c.run_start[runs + 1].tolist()):
+            if hi - lo <= 1:
+                continue
+            if hi - lo <= BIG_RUN:
+                small.append(c.sorted_pos[lo:hi])
+                continue
+            entry = self.big.get(run)
+            if entry is None:
+                entry = self.big[run] = [lo, np.zeros(0, dtype=np.int32)]
+            stop = lo + int(np.searchsorted(c.sorted_pos[lo:hi], j))
+            if stop > entry[0]:
+                seg = c.sorted_pos[entry[0]:stop]
+                seg = seg[c.leader[seg]]
+                if len(seg):
+                    entry[1] = np.concatenate([entry[1], seg])
+                entry[0] = stop
+            if len(entry[1]):
+                parts.append(entry[1])
+        if small:
+            small = np.concatenate(small)
+            parts.append(small[small < j])
+        return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+
+
+def decide(corpus: Corpus, dirty: Optional[Iterable[int]] = None, threshold: float = THRESHOLD,
+           fresh: Iterable[int] = (), load: Optional[Callable[[int], tuple[str, ...]]] = None) -> int:
     """Run the greedy grouping for the ``dirty`` positions and, in order, for every later passage
-    whose candidates change because a passage became or stopped being a group template.
+    whose candidates change because a passage became or stopped being a group template
+    (``dirty=None``: every passage that shares a key with another, a run from scratch).
 
     Each passage, in order of precedence, joins the most similar earlier template (of
     another report) it shares a band key with, or becomes a template itself; so a
     passage's decision depends only on the templates before it that share a key with
     it, and redoing the dirty ones in order gives what a run over everything gives.
-    ``fresh`` positions (new passages) always pass their change on.  Returns the
-    number of passages decided.
+    ``fresh`` positions (new passages) pass their change on when they are templates (a
+    copy is nobody's candidate).  Returns the number of passages decided.
     """
-    heap = sorted(set(int(j) for j in dirty))
+    everything = dirty is None
+    heap = corpus.shared().tolist() if everything else sorted(set(int(j) for j in dirty))
     queued = np.zeros(len(corpus), dtype=bool)
     queued[heap] = True
     fresh_set = set(int(j) for j in fresh)
+    earlier = _Earlier(corpus)
     done = 0
     while heap:
         j = heapq.heappop(heap)
         done += 1
         was = bool(corpus.leader[j])
-        near = corpus.near(j)
-        best = _best(corpus, j, near[near < j], threshold, load)
+        best = _best(corpus, j, earlier.of(j), threshold, load)
         if best is None:
             corpus.leader[j], corpus.template[j], corpus.score[j] = True, -1, 0.0
         else:
             corpus.leader[j], corpus.template[j], corpus.score[j] = False, best[1], best[0]
-        if j in fresh_set or was != bool(corpus.leader[j]):
-            for k in near[near > j].tolist():
+        # From scratch every passage sharing a key is queued already: nothing to pass on.
+        if not everything and ((j in fresh_set and corpus.leader[j]) or was != bool(corpus.leader[j])):
+            for k in corpus.later(j).tolist():
                 if not queued[k]:
                     queued[k] = True
                     heapq.heappush(heap, k)
@@ -456,7 +556,7 @@ def _best(corpus: Corpus, j: int, candidates: np.ndarray, threshold: float,
         else:
             if mine is None:
                 mine = shingles(corpus.text(j, load))
-            score = jaccard(mine, _cached_shingles(corpus.text(i, load)))
+            score = jaccard(mine, corpus.template_shingles(i, load))
         if score >= threshold and (best is None or score > best[0]):
             best = (score, i)                   # ties: the earlier template (candidates are in order)
     return best
@@ -476,12 +576,6 @@ def signatures(texts: Sequence[str]) -> np.ndarray:
         m.update_batch((shingles(text) & np.uint64(0xFFFFFFFF)).tolist())
         out[n] = m.hashvalues
     return out
-
-
-@functools.lru_cache(maxsize=1 << 15)
-def _cached_shingles(text: str) -> np.ndarray:
-    """Shingles of a group template: a template is compared again and again, so they are cached."""
-    return shingles(text)
 
 
 def derive(summaries: Sequence[ReportSummary]) -> Iterator[tuple]:
@@ -555,15 +649,14 @@ def derive_cached(summaries, cache, oxigraph: bool = False) -> Iterator[tuple]:
         before = set()
         corpus.leader[:], corpus.template[:], corpus.score[:] = True, -1, 0.0
 
-    def load(reps: list[int]) -> None:
-        need = [corpus.sha[r] for r in reps if corpus.reports[r].masked is None and r not in corpus._texts]
-        for sha, text in _rows(db, "SELECT sha256, masked FROM derive_reuse_report WHERE sha256 IN ({})", need):
-            corpus._texts[index[sha]] = tuple(json.loads(text))
+    def load(r: int) -> tuple[str, ...]:
+        (text,), = db.execute("SELECT masked FROM derive_reuse_report WHERE sha256 = ?", (corpus.sha[r],))
+        return tuple(json.loads(text))
 
     if before:
         decide(corpus, sorted(dirty), fresh=fresh, load=load)
     else:
-        decide(corpus, corpus.shared(), fresh=(), load=load)
+        decide(corpus, None, load=load)
 
     # Save: new reports' data, every report's copies (rewritten only when they changed), the report list.
     with db:
@@ -581,7 +674,10 @@ def derive_cached(summaries, cache, oxigraph: bool = False) -> Iterator[tuple]:
         db.executemany("DELETE FROM derive_reuse_report WHERE sha256 = ?", [(h,) for h in saved if h not in wanted])
         db.execute("INSERT OR REPLACE INTO derive_reuse_state VALUES ('reports', ?)", (json.dumps(hashes),))
     terms = Terms.oxigraph() if oxigraph else RDFLIB
-    for group in corpus.groups(lambda r: corpus.reports[r].light):
+    # A report's summary is parsed again when it has left this cache: held for every report, the
+    # summaries of a national corpus would be gigabytes.
+    light = functools.lru_cache(maxsize=TEXT_CACHE)(lambda r: corpus.reports[r].light)
+    for group in corpus.groups(light):
         yield from group_triples(group, terms)
 
 

@@ -267,3 +267,61 @@ def test_the_cache_keeps_only_reports_of_the_corpus_and_its_own_version(tmp_path
     DeriveCache(cache, "another pipeline").close()       # another version: nothing of the old one is kept
     db = sqlite3.connect(cache)
     assert db.execute("SELECT name FROM sqlite_master WHERE name = 'derive_reuse_report'").fetchall() == []
+
+
+def test_templates_collected_along_a_long_run_are_those_a_full_read_finds(tmp_path, monkeypatch):
+    """Under a band key with many passages the earlier templates are collected as the decisions
+    pass them (reuse._Earlier); reading every run whole, or collecting along every run, and
+    keeping the masked texts of only two reports at a time give the same graph, from scratch and
+    after changes."""
+    rng = random.Random(5)
+    pool = _county_and_towns(rng, 60)
+    # Several templates under one key: a township's rewrite of the county's paragraph (too far
+    # from it to be a copy, close enough to share keys) is itself copied by later townships.
+    half = len(MEDIATION) * 2 // 3
+    variant = MEDIATION[:half] + DACUN[: len(MEDIATION) - half]
+    pool[1:1] = [summary("540626290000", "第90乡", 2023, filled(variant, "第90乡", 1)),
+                 *(summary(f"5406262{91 + i}000", f"第{91 + i}乡", 2024, filled(variant, f"第{91 + i}乡", i))
+                   for i in range(6))]
+    first, second = pool[:45], pool[:20] + pool[25:60]
+    results = []
+    for big_run, texts in ((10 ** 9, 10 ** 6), (1, 10 ** 6), (4, 2)):
+        monkeypatch.setattr(reuse, "BIG_RUN", big_run)
+        monkeypatch.setattr(reuse, "TEXT_CACHE", texts)
+        cache = tmp_path / f"cache-{big_run}-{texts}.sqlite"
+        results.append((set(derive(first)), _derived(first, cache), _derived(second, cache)))
+    assert results[0][0] == results[0][1] and any(p == FZ.reusesTextOf for _, p, _ in results[0][0])
+    groups = find_groups(first)
+    assert any(g.template.summary.division_name == "第90乡" and len(g.copies) == 6 for g in groups)
+    assert results[1] == results[0] and results[2] == results[0]
+
+
+def test_a_copy_is_decided_once_when_everything_is_decided():
+    """From scratch every passage that shares a key is decided once, in order: nothing is queued twice."""
+    reports = _county_and_towns(random.Random(3), 50)
+    corpus = reuse.Corpus(reuse.prepare(sorted(reports, key=lambda s: s.sha256)))
+    assert reuse.decide(corpus, None) == len(corpus.shared()) > 50
+
+
+def test_every_earlier_template_sharing_a_key_is_a_candidate(monkeypatch):
+    """What reuse._Earlier hands to the comparison holds every earlier template that shares a
+    band key with the passage (checked against all pairs), when runs are read whole and when
+    templates are collected along them, from scratch and when every passage is decided again."""
+    reports = sorted(_county_and_towns(random.Random(9), 40), key=lambda s: s.sha256)
+    real_best = reuse._best
+    checked = []
+
+    def best(corpus, j, candidates, *args):
+        keys = set(corpus.run_of[j].tolist())
+        brute = {i for i in range(j) if corpus.leader[i] and keys & set(corpus.run_of[i].tolist())}
+        assert {int(i) for i in candidates if corpus.leader[i]} == brute, j
+        checked.append(j)
+        return real_best(corpus, j, candidates, *args)
+
+    monkeypatch.setattr(reuse, "_best", best)
+    for big_run in (1, 3, 10 ** 9):
+        monkeypatch.setattr(reuse, "BIG_RUN", big_run)
+        corpus = reuse.Corpus(reuse.prepare(reports))
+        reuse.decide(corpus, None)
+        reuse.decide(corpus, range(len(corpus)))
+    assert len(checked) > 300
