@@ -591,11 +591,11 @@ class CorpusStore:
         take()
         flush()
         distinct = int(again.sum()) + len(added)
-        del added
+        added = None        # freed: the removals below need only `old` and `again`
         with self.db:
             self.db.execute("CREATE INDEX IF NOT EXISTS shared_row_digest ON shared_row (digest)")
         gone = old[~again]
-        del old, again
+        old = again = None
         if cached:
             for i in range(0, len(gone), 5000):
                 raw = gone[i:i + 5000].tobytes()
