@@ -452,7 +452,7 @@ class Corpus:
 
 TEXT_CACHE = 8192               # reports whose masked texts stay in memory while deciding
 SHINGLE_CACHE = 1 << 17         # group templates whose shingles stay in memory while deciding
-BIG_RUN = 32                    # passages under one band key from which its earlier templates are kept apart
+BIG_RUN = 32                    # passages under one band key above which _Earlier collects its templates as it goes
 
 
 class _Earlier:
@@ -461,7 +461,7 @@ class _Earlier:
 
     Under most band keys there are a handful of passages and they are read as they are.  Under
     a key that stock text gives thousands of passages, nearly all copies, reading them all for
-    each one is quadratic (it was most of a build at 50,000 reports); there the templates are
+    each one is quadratic (half the derivation's time at 50,000 reports, py-spy); there the templates are
     collected as the decisions pass them (``frontier``), each passage read once.  That holds
     because decisions go in order: when ``j`` is decided, everything before it under its keys
     is decided for good.
