@@ -261,6 +261,8 @@ def derive_cached(summaries, cache, oxigraph: bool = False) -> Iterator[tuple]:
     new = [h for h in hashes if h not in known]
     del known
     cues = dict(topic_cues()) if new else {}
+    # Each part is committed as it is made: a share is a pure function of its report's content
+    # (and the cache's version), so a run cut short leaves only rows that are still right.
     for i in range(0, len(new), READ_CHUNK):
         rows = [(s.sha256, json.dumps(share(s, cues), ensure_ascii=False, sort_keys=True))
                 for s in summaries.read(new[i:i + READ_CHUNK])]
