@@ -326,12 +326,13 @@ class Corpus:
         year = np.array([r.year for r in self.reports], dtype=np.int64)
         sha_rank = np.argsort(np.argsort(np.array(self.sha, dtype=object), kind="stable"), kind="stable")
         order = np.lexsort((start, sha_rank[rep] if len(rep) else rep, year[rep], rank[rep]))
-        del kept, start
+        del start
         # int32: positions and runs stay far below 2**31 (a national corpus has a few million passages)
         self.position_of = np.empty(len(order), dtype=np.int32)     # flat index (report by report) -> position
         self.position_of[order] = np.arange(len(order))
         self.rep = rep[order].astype(np.int32)
-        self.kept = cat([r.kept for r in self.reports], np.zeros(0, np.int64))[order].astype(np.int32)
+        self.kept = kept[order].astype(np.int32)
+        del kept
         self.texthash = cat([r.texthash for r in self.reports], np.zeros(0, np.uint64))[order]
         # Keys and the estimate's signature are taken report by report, and each report's rows are
         # dropped at once: the whole corpus's uint32 signatures (384 bytes a passage) are never held.
