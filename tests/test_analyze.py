@@ -114,6 +114,28 @@ def test_rerun_in_chunks_leaves_no_stale_results(tmp_path, seeds, monkeypatch):
     assert [q.object.value for q in store.quads_for_pattern(None, ox.NamedNode(FZ + "reuseWeight"), None, GRAPH)] == ["0.5"]
 
 
+def test_rerun_removes_blank_node_triples_of_the_old_analysis(tmp_path, seeds, monkeypatch):
+    """A triple with a blank node (written into the analysis graph by an update) leaves too."""
+    import kg.analysis.writeback as writeback
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "graph.ttl").write_bytes((seeds / "graph.ttl").read_bytes())
+    ox.Store(str(out / "store"))
+    analyze(out)
+    store = ox.Store(str(out / "store"))
+    first = len(store)
+    note = ox.Triple(ox.BlankNode(), ox.NamedNode(FZ + "degree"), ox.Literal("1"))
+    for graph in (GRAPH, ox.DefaultGraph()):
+        store.add(ox.Quad(*note, graph))
+    del store
+    monkeypatch.setattr(writeback, "CHUNK", 5)
+    analyze(out)
+    store = ox.Store.read_only(str(out / "store"))
+    assert len(store) == first
+    assert not [q for q in store if isinstance(q.subject, ox.BlankNode) and q.predicate == note.predicate]
+
+
 def _two(quote_a: str, quote_b: str, extra: tuple = ()) -> Corpus:
     d = {"a": Division("a", "甲镇", "Township"), "b": Division("b", "乙镇", "Township")}
     return Corpus(d, {}, (Link("a", "implements", "m", (Evidence(quote_a, "ra"),)),
@@ -212,8 +234,8 @@ def test_cli_on_empty_and_missing_graphs(tmp_path):
     assert res.exit_code == 2
 
 
-@pytest.mark.parametrize("reuse_weight", [0.0, 0.5, 1.0])
-def test_top_k_neighbours_are_those_of_all_pairs(reuse_weight, monkeypatch):
+@pytest.mark.parametrize("reuse_weight, m", [(0.0, 30), (0.5, 30), (1.0, 30), (0.5, 150)])
+def test_top_k_neighbours_are_those_of_all_pairs(reuse_weight, m, monkeypatch):
     """The pruned search (chunks of equal vector length) finds exactly what scoring every pair finds."""
     import numpy as np
     from scipy import sparse
@@ -222,7 +244,7 @@ def test_top_k_neighbours_are_those_of_all_pairs(reuse_weight, monkeypatch):
     from kg.analysis.adoption import Adoption
 
     rng = np.random.default_rng(7)
-    n, m, k = 240, 30, 6
+    n, k = 240, 6
     popularity = 0.5 / (1 + np.arange(m)) ** 0.8
     b = (rng.random((n, m)) < popularity).astype(np.float32)
     b[b.sum(axis=1) == 0, 0] = 1

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import tempfile
 from contextlib import ExitStack
+from itertools import islice
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -127,10 +128,24 @@ def _replace_in_store(out_dir: str | Path, body: Path) -> None:
 
     with CorpusStore.open(out_dir) as cs:
         g = f"<{GRAPH.value}>"
-        # in chunks: one transaction holds all it changes in memory
-        while next(iter(cs.store.quads_for_pattern(None, None, None, GRAPH)), None) is not None:
-            cs.store.update(f"DELETE {{ ?s ?p ?o . GRAPH {g} {{ ?s ?p ?o }} }} WHERE {{ "
-                            f"{{ SELECT ?s ?p ?o WHERE {{ GRAPH {g} {{ ?s ?p ?o }} }} LIMIT {CHUNK} }} }}")
+        # One pass over a snapshot of the old graph (pyoxigraph iterates a snapshot), CHUNK
+        # triples per transaction: a transaction holds all it changes in memory.  Asking the
+        # graph again after each chunk would walk past every deletion made so far, which made
+        # a rerun at 50,000 reports spend four minutes here.
+        old = cs.store.quads_for_pattern(None, None, None, GRAPH)
+        while chunk := list(islice(old, CHUNK)):
+            plain = [q for q in chunk if not _has_blank(q)]
+            if plain:
+                data = " ".join(f"{q.subject} {q.predicate} {q.object} ." for q in plain)
+                cs.store.update(f"DELETE DATA {{ {data} GRAPH {g} {{ {data} }} }}")
+            for q in chunk:                     # DELETE DATA takes no blank nodes
+                if _has_blank(q):
+                    cs.store.remove(q)
+                    cs.store.remove(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()))
         cs.store.update(f"DROP SILENT GRAPH {g}")
         for graph in (GRAPH, ox.DefaultGraph()):
             cs.store.bulk_load(path=str(body), format=ox.RdfFormat.TURTLE, to_graph=graph, lenient=True)
+
+
+def _has_blank(q: ox.Quad) -> bool:
+    return isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
