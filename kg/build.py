@@ -24,8 +24,9 @@ only when what it follows from changed, and ``OUT/graph.ttl`` is exported
 from the store (sorted Turtle, written to a temporary file and renamed, so an
 interrupted build leaves the previous one intact) unless the graph is larger
 than :data:`TURTLE_AUTO_LIMIT` triples (then ``kg export`` writes it on
-demand).  The result equals a build from scratch, triple for triple, and does
-not depend on ``jobs``.
+demand).  A build that wrote a large share of the reports (a first build) ends
+by compacting the store, for faster queries.  The result equals a build from
+scratch, triple for triple, and does not depend on ``jobs``.
 """
 from __future__ import annotations
 
@@ -102,6 +103,7 @@ class BuildResult:
     reused: int = 0                 # reports kept from the previous build (same content and name)
     removed: int = 0                # graphs dropped (file deleted or changed)
     rebuilt_all: bool = False       # the pipeline changed (or --full): everything was redone
+    compacted: bool = False         # the store was compacted at the end (see COMPACT_SHARE)
     written: list[str] = field(default_factory=list)   # report graphs written in this run
     notes: list[str] = field(default_factory=list)     # what a person should know (graph.ttl not written …)
 
@@ -181,6 +183,10 @@ BATCH_BYTES = 64 << 20
 SMALL_BATCH_PER_JOB = 4
 # Report graphs a build checks with SHACL when the store is too large to check whole.
 VALIDATE_SAMPLE = 10
+# A build that wrote at least this share of the store's reports compacts the store at the end
+# (CorpusStore.compact: queries 2-5x faster; 194 s beside a 1,335 s build at 50,000 reports);
+# the usual incremental build, a few changed files, leaves that to RocksDB's own compaction.
+COMPACT_SHARE = 0.25
 
 
 def build(
@@ -194,13 +200,15 @@ def build(
     limits: Limits = Limits(),
     batch: int = BATCH_REPORTS,
     turtle: Optional[bool] = None,
+    compact: Optional[bool] = None,
 ) -> BuildResult:
     """Bring ``out_dir``'s store up to date with the reports under ``paths`` and export graph.ttl.
 
     ``full=True`` throws the store away and builds from scratch.  ``jobs``: worker
     processes for extraction (``None``: in this process).  ``batch``: reports per bulk
     load.  ``turtle``: write ``graph.ttl`` (``None``: when the graph has at most
-    :data:`TURTLE_AUTO_LIMIT` triples).
+    :data:`TURTLE_AUTO_LIMIT` triples).  ``compact``: compact the store at the end (``None``:
+    when this build wrote at least :data:`COMPACT_SHARE` of its reports).
     """
     started = time.perf_counter()
     out = Path(out_dir)
@@ -222,6 +230,9 @@ def build(
             cs.set_state("shared", None)        # cleared first: a kill below makes the next build redo them
             write_shared_graphs(cs, fingerprint)
             cs.set_state("shared", key)
+        if compact or (compact is None and entries and result.extracted >= COMPACT_SHARE * len(entries)):
+            cs.compact()
+            result.compacted = True
         result.reports = len(entries)
         _write_turtle(cs, out, key, sum(e.triples for e in entries), turtle, result)
         if validate:

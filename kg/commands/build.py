@@ -31,8 +31,12 @@ from kg.cli import err, main, out
 @click.option("--turtle/--no-turtle", default=None,
               help="Write OUT/graph.ttl  [default: when the graph has at most 500,000 triples; "
                    "larger corpora: kg export --format ttl]")
+@click.option("--compact/--no-compact", default=None,
+              help="Compact the store at the end (RocksDB full compaction: queries 2-5x faster; 3 minutes "
+                   "at 50,000 reports)  [default: when this build wrote a quarter or more of the reports]")
 def build(paths: tuple[Path, ...], out_dir: Path, strict: bool, validate: bool, progress: bool | None, full: bool,
-          jobs: int | None, max_chars: int, time_limit: int, batch: int, turtle: bool | None) -> None:
+          jobs: int | None, max_chars: int, time_limit: int, batch: int, turtle: bool | None,
+          compact: bool | None) -> None:
     """Read every report under PATHS (default: seeds/) into the store OUT/store and write OUT/graph.ttl.
 
     \b
@@ -66,7 +70,7 @@ def build(paths: tuple[Path, ...], out_dir: Path, strict: bool, validate: bool, 
     show = progress if progress is not None else err.is_terminal
     try:
         options = dict(validate=validate, full=full, jobs=jobs or len(os.sched_getaffinity(0)),
-                       limits=Limits(max_chars, time_limit), batch=batch, turtle=turtle)
+                       limits=Limits(max_chars, time_limit), batch=batch, turtle=turtle, compact=compact)
         result = _run_build(run_build, targets, out_dir, show, options)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
