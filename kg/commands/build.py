@@ -32,8 +32,8 @@ from kg.cli import err, main, out
               help="Write OUT/graph.ttl  [default: when the graph has at most 500,000 triples; "
                    "larger corpora: kg export --format ttl]")
 @click.option("--compact/--no-compact", default=None,
-              help="Compact the store at the end (RocksDB full compaction: queries 2-5x faster; 3 minutes "
-                   "at 50,000 reports)  [default: when this build wrote a quarter or more of the reports]")
+              help="Compact the store at the end (RocksDB full compaction: queries 2-5x faster; about 2 "
+                   "minutes at 50,000 reports)  [default: when this build wrote a quarter or more of the reports]")
 def build(paths: tuple[Path, ...], out_dir: Path, strict: bool, validate: bool, progress: bool | None, full: bool,
           jobs: int | None, max_chars: int, time_limit: int, batch: int, turtle: bool | None,
           compact: bool | None) -> None:
