@@ -144,17 +144,16 @@ def test_a_first_build_compacts_the_store_and_a_small_change_does_not(tmp_path, 
     assert first.compacted
 
     calls = []
-    monkeypatch.setattr(CorpusStore, "compact", lambda self: calls.append(self.out_dir))
-    for p in SEEDS[4:]:
-        shutil.copy(p, corpus / p.name)                         # 1 new report of 5: under a quarter
-    second = build([corpus], out, validate=False, turtle=False)
-    assert second.extracted == 1 and not second.compacted and calls == []
-    third = build([corpus], out, validate=False, turtle=False, compact=True)   # asked for: even with nothing new
-    assert third.extracted == 0 and third.compacted and calls == [out]
+    with monkeypatch.context() as m:
+        m.setattr(CorpusStore, "compact", lambda self: calls.append(self.out_dir))
+        for p in SEEDS[4:]:
+            shutil.copy(p, corpus / p.name)                     # 1 new report of 5: under a quarter
+        second = build([corpus], out, validate=False, turtle=False)
+        assert second.extracted == 1 and not second.compacted and calls == []
+        third = build([corpus], out, validate=False, turtle=False, compact=True)   # asked for: even with nothing new
+        assert third.extracted == 0 and third.compacted and calls == [out]
 
     # compaction leaves the content as it was: the same quads as a build that never compacts
-    monkeypatch.undo()
-    monkeypatch.setattr(kg.build, "pipeline_fingerprint", lambda: "f" * 64)
     plain = build([corpus], tmp_path / "plain", validate=False, turtle=False, compact=False)
     assert not plain.compacted
     again = build([corpus], tmp_path / "again", validate=False, turtle=False, compact=True)

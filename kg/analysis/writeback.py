@@ -134,14 +134,13 @@ def _replace_in_store(out_dir: str | Path, body: Path) -> None:
         # a rerun at 50,000 reports spend four minutes here.
         old = cs.store.quads_for_pattern(None, None, None, GRAPH)
         while chunk := list(islice(old, CHUNK)):
-            plain = [q for q in chunk if not _has_blank(q)]
-            if plain:
-                data = " ".join(f"{q.subject} {q.predicate} {q.object} ." for q in plain)
+            blank = [q for q in chunk if _has_blank(q)]          # DELETE DATA takes no blank nodes
+            if len(blank) < len(chunk):
+                data = " ".join(f"{q.subject} {q.predicate} {q.object} ." for q in chunk if not _has_blank(q))
                 cs.store.update(f"DELETE DATA {{ {data} GRAPH {g} {{ {data} }} }}")
-            for q in chunk:                     # DELETE DATA takes no blank nodes
-                if _has_blank(q):
-                    cs.store.remove(q)
-                    cs.store.remove(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()))
+            for q in blank:
+                cs.store.remove(q)
+                cs.store.remove(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()))
         cs.store.update(f"DROP SILENT GRAPH {g}")
         for graph in (GRAPH, ox.DefaultGraph()):
             cs.store.bulk_load(path=str(body), format=ox.RdfFormat.TURTLE, to_graph=graph, lenient=True)
