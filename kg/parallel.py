@@ -50,7 +50,7 @@ class Extracted:
     sha256: str
     graph: str
     summary_json: str
-    nquads: str          # the report graph and its default-graph copy (kg.store.report_nquads)
+    nquads: bytes        # the report graph and its default-graph copy, UTF-8 (kg.store.report_nquads)
     triples: int
 
 

@@ -66,6 +66,7 @@ from rdflib.namespace import PROV, RDF, RDFS, XSD
 from kg import iri
 from kg.derive import Passage, ReportSummary
 from kg.gazetteer import split_suffix
+from kg.scratch import Scratch, clean
 
 NAME = "reuse"
 FZ = Namespace(iri.ONT)
@@ -222,10 +223,7 @@ class Prepared:
 
     @property
     def light(self) -> ReportSummary:
-        if self._light is not None:
-            return self._light
-        report, division, name, year, passages = json.loads(self._meta)     # not kept: see derive_cached
-        return ReportSummary(report, self.sha256, "", division, name, year, tuple(Passage(*p) for p in passages))
+        return self._light if self._light is not None else _light(self.sha256, self._meta)
 
     def dumps(self) -> tuple[str, str, bytes, bytes, str]:
         s = self.light
@@ -235,11 +233,17 @@ class Prepared:
         return head, meta, self.texthash.tobytes(), self.sig.tobytes(), json.dumps(self.masked, ensure_ascii=False)
 
     @classmethod
-    def loads(cls, sha: str, head: str, meta: str, texthash: bytes, sig: bytes) -> "Prepared":
+    def loads(cls, sha: str, head: str, meta: Optional[str], texthash: bytes, sig: Optional[bytes]) -> "Prepared":
         rank, year, kept, start = json.loads(head)
         return cls(sha, rank, year, np.array(kept, dtype=np.int64), np.array(start, dtype=np.int64),
-                   np.frombuffer(texthash, dtype=np.uint64), np.frombuffer(sig, dtype=np.uint32).reshape(-1, NUM_PERM),
-                   meta=meta)
+                   np.frombuffer(texthash, dtype=np.uint64),
+                   None if sig is None else np.frombuffer(sig, dtype=np.uint32).reshape(-1, NUM_PERM), meta=meta)
+
+
+def _light(sha256: str, meta: str) -> ReportSummary:
+    """The summary kept in a cache row's ``meta`` (:meth:`Prepared.dumps`)."""
+    report, division, name, year, passages = json.loads(meta)
+    return ReportSummary(report, sha256, "", division, name, year, tuple(Passage(*p) for p in passages))
 
 
 LABEL = 24                      # characters of a passage's text in its label
@@ -311,67 +315,104 @@ class Corpus:
     ``j`` heads a group of its own, ``template[j]`` (or -1) which group it joined, with
     ``score[j]``.  :func:`decide` fills these in for the positions it is given and
     for every later passage whose candidates that changes.
+
+    The index is a few hundred bytes a passage (a national corpus has about a million
+    passages a year): its arrays live in ``scratch`` (:class:`kg.scratch.Scratch`, files
+    on disk for a build), and it is built one band at a time, so that memory holds only
+    one band's keys while sorting.  ``signatures(report numbers)``, when given, reads the
+    reports' MinHash signatures (else each :class:`Prepared` has its ``sig``), a chunk of
+    reports at a time.  What the index copied of a report (``sig``, ``start``,
+    ``texthash``) is dropped from its :class:`Prepared`.
     """
 
-    def __init__(self, reports: Sequence[Prepared]):
+    def __init__(self, reports: Sequence[Prepared],
+                 signatures: Optional[Callable[[list[int]], Iterable[np.ndarray]]] = None,
+                 scratch: Optional[Scratch] = None):
         self.reports = list(reports)
         self.sha = [r.sha256 for r in self.reports]
-        counts = np.array([len(r.kept) for r in self.reports], dtype=np.int64)
-        self.offset = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-        rep = np.repeat(np.arange(len(self.reports), dtype=np.int64), counts)
-        cat = (lambda arrays, empty: np.concatenate(arrays) if arrays else empty)
-        kept = cat([r.kept for r in self.reports], np.zeros(0, np.int64))
-        start = cat([r.start for r in self.reports], np.zeros(0, np.int64))
-        rank = np.array([r.rank for r in self.reports], dtype=np.int64)
-        year = np.array([r.year for r in self.reports], dtype=np.int64)
+        self.scratch = scratch = scratch if scratch is not None else Scratch(None)
+        count = np.fromiter((len(r.kept) for r in self.reports), dtype=np.int64, count=len(self.reports))
+        # A report's passages are consecutive positions (precedence is the report's, then the
+        # passage's offset, which follows its index), so a report's first position places them all.
+        rank = np.fromiter((r.rank for r in self.reports), dtype=np.int64, count=len(self.reports))
+        year = np.fromiter((r.year for r in self.reports), dtype=np.int64, count=len(self.reports))
         sha_rank = np.argsort(np.argsort(np.array(self.sha, dtype=object), kind="stable"), kind="stable")
-        order = np.lexsort((start, sha_rank[rep] if len(rep) else rep, year[rep], rank[rep]))
-        del start
+        order = np.lexsort((sha_rank, year, rank)) if len(self.reports) else np.zeros(0, np.int64)
+        del rank, year, sha_rank
+        self.first = np.zeros(len(self.reports), dtype=np.int64)      # report number -> its first position
+        self.first[order] = np.cumsum(count[order]) - count[order]
+        n = int(count.sum())
         # int32: positions and runs stay far below 2**31 (a national corpus has a few million passages)
-        self.position_of = np.empty(len(order), dtype=np.int32)     # flat index (report by report) -> position
-        self.position_of[order] = np.arange(len(order))
-        self.rep = rep[order].astype(np.int32)
-        self.kept = kept[order].astype(np.int32)
-        del kept
-        self.texthash = cat([r.texthash for r in self.reports], np.zeros(0, np.uint64))[order]
-        # Keys and the estimate's signature are taken report by report, and each report's rows are
-        # dropped at once: the whole corpus's uint32 signatures (384 bytes a passage) are never held.
-        # The estimate compares the low 8 bits of each value: equal values stay equal, so it is
-        # never lower than with 32 bits and every pair it let through still gets through (the
+        self.rep = scratch.zeros("rep", n, np.int32)
+        self.kept = scratch.zeros("kept", n, np.int32)                 # index in the report's passages
+        self.slot = scratch.zeros("slot", n, np.int32)                 # index in the report's ``kept``
+        self.texthash = scratch.zeros("texthash", n, np.uint64)
+        # The estimate compares the low 8 bits of each MinHash value: equal values stay equal, so it
+        # is never lower than with 32 bits and every pair it let through still gets through (the
         # exact comparison decides); chance agreements (1 in 256 a value) raise it by about 0.004.
-        keys, low = [], []
-        for r in self.reports:
-            keys.append(band_keys(r.sig))
-            low.append(r.sig.astype(np.uint8))
-            r.sig = None
-        flat = cat(keys, np.zeros((0, BANDS), np.uint64))[order].ravel()
-        del keys
-        self.sig = cat(low, np.zeros((0, NUM_PERM), np.uint8))[order]
-        del low
-        self.slot = (order - self.offset[self.rep] if len(order) else order).astype(np.int32)   # index in its report's ``kept``
+        self.sig = scratch.zeros("sig", (n, NUM_PERM), np.uint8)
+        keys = scratch.zeros("keys", (BANDS, n), np.uint64)           # band by band, for the sorts below
+        for lo in range(0, len(order), SIGNATURE_CHUNK):
+            part = order[lo:lo + SIGNATURE_CHUNK].tolist()
+            sigs = signatures(part) if signatures is not None else [self.reports[r].sig for r in part]
+            for r, sig in zip(part, sigs):
+                p, a = self.reports[r], int(self.first[r])
+                b = a + len(p.kept)
+                if b > a:
+                    self.rep[a:b] = r
+                    self.kept[a:b] = p.kept
+                    self.slot[a:b] = np.arange(b - a)
+                    self.texthash[a:b] = p.texthash
+                    self.sig[a:b] = sig.astype(np.uint8)
+                    keys[:, a:b] = band_keys(sig).T
+                p.sig = p.start = p.texthash = None
+            scratch.release()
         del order
-        by_key = np.argsort(flat, kind="stable")
-        flat = flat[by_key]
-        self.sorted_pos = (by_key // BANDS).astype(np.int32)
-        # Runs of equal keys: run r is sorted_pos[run_start[r]:run_start[r + 1]], its positions
-        # ascending (the sort is stable and the keys were laid out position by position).
-        first = np.ones(len(flat), dtype=bool)
-        first[1:] = flat[1:] != flat[:-1]
+        # Band by band: the passages sorted by their key (``sorted_pos``; positions ascending within
+        # a key, the sort being stable), runs of equal keys (run r is sorted_pos[run_start[r]:
+        # run_start[r + 1]]), each passage's run in each band (``run_of``).  A key mixes in its
+        # band's number, so a run never spans two bands.
+        self.sorted_pos = scratch.zeros("sorted_pos", n * BANDS, np.int32)
         # Only :meth:`sharing` needs the keys; their high halves do (sorted still), at half the size:
         # a coincidence there marks a few passages more to decide again, which changes nothing.
-        self.sorted_keys = (flat >> np.uint64(32)).astype(np.uint32)
-        del flat
-        self.run_start = np.append(np.flatnonzero(first), len(first)).astype(np.int32)
-        run_of = np.empty(len(first), dtype=np.int32)
-        run_of[by_key] = np.cumsum(first) - 1
-        del by_key, first
-        self.run_of = run_of.reshape(-1, BANDS)
-        n = len(self.rep)
-        self.leader = np.ones(n, dtype=bool)
-        self.template = np.full(n, -1, dtype=np.int32)
-        self.score = np.zeros(n, dtype=np.float64)
+        self.sorted_keys = scratch.zeros("sorted_keys", n * BANDS, np.uint32)
+        self._run_of = scratch.zeros("run_of", (BANDS, n), np.int32)
+        self._shared = scratch.zeros("shared", n, bool)                # shares some key with another passage
+        run_start = scratch.zeros("run_start", n * BANDS + 1, np.int32)
+        runs = 0
+        for band in range(BANDS):
+            col = np.array(keys[band])
+            by = np.argsort(col, kind="stable")
+            col = col[by]
+            first = np.ones(n, dtype=bool)
+            first[1:] = col[1:] != col[:-1]
+            at = band * n
+            self.sorted_pos[at:at + n] = by
+            self.sorted_keys[at:at + n] = col >> np.uint64(32)
+            del col
+            starts = np.flatnonzero(first)
+            local = np.cumsum(first) - 1                                # the run of each sorted entry
+            del first
+            run_start[runs:runs + len(starts)] = starts + at
+            self._run_of[band, by] = local + runs
+            self._shared[by] |= (np.diff(np.append(starts, n)) > 1)[local]
+            runs += len(starts)
+            del by, local, starts
+            scratch.release()
+        run_start[runs] = n * BANDS
+        self.run_start = run_start[:runs + 1]
+        del keys
+        self.leader = scratch.full("leader", n, bool, True)
+        self.template = scratch.full("template", n, np.int32, -1)
+        self.score = scratch.zeros("score", n, np.float64)
+        scratch.release()
         self._texts: collections.OrderedDict[int, tuple[str, ...]] = collections.OrderedDict()
         self._shingles: collections.OrderedDict[int, np.ndarray] = collections.OrderedDict()
+
+    @property
+    def run_of(self) -> np.ndarray:
+        """``run_of[j]``: the runs (one per band) of passage ``j``."""
+        return self._run_of.T
 
     def position(self, report: int, index: int) -> Optional[int]:
         """The position of passage ``index`` of report number ``report``, if it is compared."""
@@ -379,7 +420,7 @@ class Corpus:
         i = int(np.searchsorted(kept, index))
         if i == len(kept) or kept[i] != index:
             return None
-        return int(self.position_of[self.offset[report] + i])
+        return int(self.first[report]) + i
 
     def __len__(self) -> int:
         return len(self.rep)
@@ -397,20 +438,22 @@ class Corpus:
         return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
 
     def sharing(self, keys: np.ndarray) -> np.ndarray:
-        """Positions of the passages that share one of ``keys`` (sorted, distinct), and perhaps a few
-        whose keys agree with one of them in the high 32 bits."""
-        keys = (np.asarray(keys, dtype=np.uint64) >> np.uint64(32)).astype(np.uint32)
-        lo = np.searchsorted(self.sorted_keys, keys, "left")
-        hi = np.searchsorted(self.sorted_keys, keys, "right")
-        if not (hi - lo > 0).any():
-            return np.zeros(0, dtype=np.int64)
-        return np.unique(np.concatenate([self.sorted_pos[a:b] for a, b in zip(lo.tolist(), hi.tolist()) if b > a]))
+        """Positions of the passages that share a key with one of the rows of ``keys`` (from
+        :func:`band_keys`), sorted and distinct, and perhaps a few whose key agrees with one of
+        them in the high 32 bits."""
+        n, parts = len(self), []
+        high = (np.asarray(keys, dtype=np.uint64).reshape(-1, BANDS) >> np.uint64(32)).astype(np.uint32)
+        for band in range(BANDS):
+            at = band * n
+            seg = self.sorted_keys[at:at + n]
+            lo = np.searchsorted(seg, high[:, band], "left")
+            hi = np.searchsorted(seg, high[:, band], "right")
+            parts += [self.sorted_pos[at + a:at + b] for a, b in zip(lo.tolist(), hi.tolist()) if b > a]
+        return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
 
     def shared(self) -> np.ndarray:
         """Positions of the passages that share a band key with another passage."""
-        if not len(self):
-            return np.zeros(0, dtype=np.int64)
-        return np.flatnonzero((np.diff(self.run_start)[self.run_of] > 1).any(axis=1))
+        return np.flatnonzero(self._shared)
 
     def text(self, j: int, load: Optional[Callable[[list[int]], None]] = None) -> str:
         r = int(self.rep[j])
@@ -440,18 +483,27 @@ class Corpus:
     def groups(self, summary_of: Callable[[int], ReportSummary]) -> Iterator[Group]:
         """The groups with at least one copy, in order of their templates' precedence (one at a
         time: a group holds its members' summaries)."""
-        copies: dict[int, list[int]] = defaultdict(list)
-        for j in np.flatnonzero(self.template >= 0).tolist():
-            copies[int(self.template[j])].append(j)
-        for i in sorted(copies):
-            ref = self._ref(i, summary_of)
-            yield Group(ref, tuple(Copy(self._ref(j, summary_of), float(self.score[j])) for j in copies.pop(i)))
+        copies = np.flatnonzero(self.template >= 0)
+        templates = self.template[copies]
+        by = np.argsort(templates, kind="stable")          # copies stay in order within a group
+        copies, templates = copies[by], templates[by]
+        del by
+        bounds = np.flatnonzero(np.diff(templates)) + 1
+        for n, (lo, hi) in enumerate(zip([0, *bounds.tolist()], [*bounds.tolist(), len(copies)])):
+            if hi == lo:
+                continue
+            if n % RELEASE_EVERY == 0:
+                self.scratch.release()
+            ref = self._ref(int(templates[lo]), summary_of)
+            yield Group(ref, tuple(Copy(self._ref(j, summary_of), float(self.score[j])) for j in copies[lo:hi].tolist()))
 
     def _ref(self, j: int, summary_of: Callable[[int], ReportSummary]) -> Ref:
         return Ref(summary_of(int(self.rep[j])), int(self.kept[j]))
 
 
 TEXT_CACHE = 8192               # reports whose masked texts stay in memory while deciding
+SIGNATURE_CHUNK = 2000          # reports whose signatures are read at a time while indexing
+RELEASE_EVERY = 5_000           # passages decided (or groups written) between releases of the index's pages
 SHINGLE_CACHE = 1 << 17         # group templates whose shingles stay in memory while deciding
 BIG_RUN = 32                    # passages under one band key above which _Earlier collects its templates as it goes
 
@@ -515,27 +567,44 @@ def decide(corpus: Corpus, dirty: Optional[Iterable[int]] = None, threshold: flo
     copy is nobody's candidate).  Returns the number of passages decided.
     """
     everything = dirty is None
-    heap = corpus.shared().tolist() if everything else sorted(set(int(j) for j in dirty))
     queued = np.zeros(len(corpus), dtype=bool)
-    queued[heap] = True
     fresh_set = set(int(j) for j in fresh)
     earlier = _Earlier(corpus)
     done = 0
-    while heap:
-        j = heapq.heappop(heap)
+
+    def one(j: int) -> bool:
+        """Decide ``j``; whether that changes the candidates of later passages."""
+        nonlocal done
         done += 1
+        if done % RELEASE_EVERY == 0:
+            corpus.scratch.release()
         was = bool(corpus.leader[j])
         best = _best(corpus, j, earlier.of(j), threshold, load)
         if best is None:
             corpus.leader[j], corpus.template[j], corpus.score[j] = True, -1, 0.0
         else:
             corpus.leader[j], corpus.template[j], corpus.score[j] = False, best[1], best[0]
-        # From scratch every passage sharing a key is queued already: nothing to pass on.
-        if not everything and ((j in fresh_set and corpus.leader[j]) or was != bool(corpus.leader[j])):
+        return (j in fresh_set and bool(corpus.leader[j])) or was != bool(corpus.leader[j])
+
+    if everything:
+        # Every passage sharing a key is decided, in order: nothing to pass on, and no heap of
+        # a million Python integers.
+        todo = corpus.shared()
+        for lo in range(0, len(todo), RELEASE_EVERY):
+            for j in todo[lo:lo + RELEASE_EVERY].tolist():
+                one(j)
+        corpus.scratch.release()
+        return done
+    heap = sorted(set(int(j) for j in dirty))
+    queued[heap] = True
+    while heap:
+        j = heapq.heappop(heap)
+        if one(j):
             for k in corpus.later(j).tolist():
                 if not queued[k]:
                     queued[k] = True
                     heapq.heappush(heap, k)
+    corpus.scratch.release()
     return done
 
 
@@ -604,6 +673,10 @@ def derive_cached(summaries, cache, oxigraph: bool = False) -> Iterator[tuple]:
     last run (``derive_reuse_state``); all are written in one transaction at the end, and the
     rows of reports no longer in the corpus are deleted then.  ``oxigraph``: the terms are
     pyoxigraph's (:class:`Terms`).
+
+    Memory: the index (:class:`Corpus`) is kept in a scratch folder beside the cache file, and
+    what is held per report is its row's head (the compared passages' indices); signatures,
+    masked texts and the summaries' labels are read from the cache when wanted.
     """
     db = cache.db
     db.executescript(_SCHEMA)
@@ -611,7 +684,7 @@ def derive_cached(summaries, cache, oxigraph: bool = False) -> Iterator[tuple]:
     wanted = set(hashes)
     row = db.execute("SELECT value FROM derive_reuse_state WHERE key = 'reports'").fetchone()
     before = set(json.loads(row[0])) if row else set()
-    known = _load_prepared(db, hashes)
+    known = _load_prepared(db, hashes, full=False)
     new = [h for h in hashes if h not in known]
     # New reports a few thousand at a time, each part saved and slimmed at once: a whole
     # national corpus of summaries and masked texts held together is gigabytes.  (A row saved
@@ -623,15 +696,33 @@ def derive_cached(summaries, cache, oxigraph: bool = False) -> Iterator[tuple]:
         rows = [(p.sha256, *p.dumps()) for p in prepared]
         with db:
             db.executemany("INSERT OR REPLACE INTO derive_reuse_report VALUES (?, ?, ?, ?, ?, ?)", rows)
-        for p, row in zip(prepared, rows):
-            known[p.sha256] = Prepared(p.sha256, p.rank, p.year, p.kept, p.start, p.texthash, p.sig, meta=row[2])
+        for p in prepared:
+            known[p.sha256] = Prepared(p.sha256, p.rank, p.year, p.kept, p.start, p.texthash, None)
         del by_sha, prepared, rows
-    corpus = Corpus([known[h] for h in hashes])
-    fresh = [pos for pos, r in enumerate(corpus.rep.tolist()) if hashes[r] not in before]
 
-    # The last run's decisions, for the reports that stay.
+    def signatures(numbers: list[int]) -> list[np.ndarray]:
+        found = dict(_rows(db, "SELECT sha256, sig FROM derive_reuse_report WHERE sha256 IN ({})",
+                           [hashes[r] for r in numbers]))
+        return [np.frombuffer(found[hashes[r]], dtype=np.uint32).reshape(-1, NUM_PERM) for r in numbers]
+
+    clean(cache.path.parent)                    # what a killed build left
+    scratch = Scratch(cache.path.parent)
+    try:
+        corpus = Corpus([known[h] for h in hashes], signatures, scratch)
+        del known
+        yield from _decided(db, corpus, hashes, wanted, before, oxigraph)
+    finally:
+        scratch.close()
+
+
+def _decided(db, corpus: Corpus, hashes: list[str], wanted: set[str], before: set[str], oxigraph: bool) -> Iterator[tuple]:
+    """:func:`derive_cached` once the corpus is indexed: decide, save the decisions, yield the triples."""
     index = {h: n for n, h in enumerate(hashes)}
-    dirty = set(fresh)
+    is_new = np.fromiter((h not in before for h in hashes), dtype=bool, count=len(hashes))
+    fresh = np.flatnonzero(is_new[corpus.rep]) if before else np.zeros(0, dtype=np.int64)
+    del is_new
+    # The last run's decisions, for the reports that stay.
+    dirty = set(fresh.tolist())
     for sha, text in _rows(db, "SELECT sha256, copies FROM derive_reuse_copy WHERE sha256 IN ({})", sorted(before & wanted)):
         r = index[sha]
         for k, tsha, tk, score in json.loads(text):
@@ -645,7 +736,7 @@ def derive_cached(summaries, cache, oxigraph: bool = False) -> Iterator[tuple]:
     gone_prepared = _load_prepared(db, gone)
     for p in gone_prepared.values():
         if len(p.kept):
-            dirty.update(corpus.sharing(np.unique(band_keys(p.sig))).tolist())
+            dirty.update(corpus.sharing(band_keys(p.sig)).tolist())
     if len(gone_prepared) < len(gone):          # a cache edited by hand: decide everything again
         before = set()
         corpus.leader[:], corpus.template[:], corpus.score[:] = True, -1, 0.0
@@ -655,31 +746,51 @@ def derive_cached(summaries, cache, oxigraph: bool = False) -> Iterator[tuple]:
         return tuple(json.loads(text))
 
     if before:
-        decide(corpus, sorted(dirty), fresh=fresh, load=load)
+        decide(corpus, sorted(dirty), fresh=fresh.tolist(), load=load)
     else:
         decide(corpus, None, load=load)
+    del dirty, fresh
+    _save_decisions(db, corpus, hashes, wanted, gone)
+    terms = Terms.oxigraph() if oxigraph else RDFLIB
 
-    # Save: new reports' data, every report's copies (rewritten only when they changed), the report list.
+    # A report's summary is read again when it has left this cache: held for every report, the
+    # summaries of a national corpus would be gigabytes.
+    @functools.lru_cache(maxsize=TEXT_CACHE)
+    def light(r: int) -> ReportSummary:
+        (meta,), = db.execute("SELECT meta FROM derive_reuse_report WHERE sha256 = ?", (corpus.sha[r],))
+        return _light(corpus.sha[r], meta)
+
+    for group in corpus.groups(light):
+        yield from group_triples(group, terms)
+
+
+def _save_decisions(db, corpus: Corpus, hashes: list[str], wanted: set[str], gone: list[str]) -> None:
+    """Every report's copies (rewritten only when they changed), new reports' rows kept, the
+    report list; a few thousand reports at a time, in one transaction."""
+    copies = np.flatnonzero(corpus.template >= 0)
+    reps = corpus.rep[copies]
+    by = np.argsort(reps, kind="stable")
+    copies, reps = copies[by], reps[by]
+    del by
     with db:
-        copies: dict[int, list] = defaultdict(list)
-        for j in np.flatnonzero(corpus.template >= 0).tolist():
-            t = int(corpus.template[j])
-            copies[int(corpus.rep[j])].append([int(corpus.kept[j]), hashes[int(corpus.rep[t])],
-                                               int(corpus.kept[t]), float(corpus.score[j])])
-        old = dict(_rows(db, "SELECT sha256, copies FROM derive_reuse_copy WHERE sha256 IN ({})", hashes))
-        rows = [(hashes[r], json.dumps(c)) for r, c in sorted(copies.items())]
-        db.executemany("INSERT OR REPLACE INTO derive_reuse_copy VALUES (?, ?)", [x for x in rows if old.get(x[0]) != x[1]])
-        stale = [h for h in old if index[h] not in copies] + gone
-        db.executemany("DELETE FROM derive_reuse_copy WHERE sha256 = ?", [(h,) for h in stale])
+        for lo in range(0, len(hashes), PREPARE_CHUNK):
+            a, b = np.searchsorted(reps, [lo, lo + PREPARE_CHUNK])
+            mine: dict[int, list] = defaultdict(list)
+            for j, r in zip(copies[a:b].tolist(), reps[a:b].tolist()):
+                t = int(corpus.template[j])
+                mine[r].append([int(corpus.kept[j]), hashes[int(corpus.rep[t])], int(corpus.kept[t]),
+                                float(corpus.score[j])])
+            part = hashes[lo:lo + PREPARE_CHUNK]
+            number = {h: lo + i for i, h in enumerate(part)}
+            old = dict(_rows(db, "SELECT sha256, copies FROM derive_reuse_copy WHERE sha256 IN ({})", part))
+            rows = [(hashes[r], json.dumps(c)) for r, c in sorted(mine.items())]
+            db.executemany("INSERT OR REPLACE INTO derive_reuse_copy VALUES (?, ?)", [x for x in rows if old.get(x[0]) != x[1]])
+            db.executemany("DELETE FROM derive_reuse_copy WHERE sha256 = ?",
+                           [(h,) for h in old if number[h] not in mine])
+        db.executemany("DELETE FROM derive_reuse_copy WHERE sha256 = ?", [(h,) for h in gone])
         saved = [h for (h,) in db.execute("SELECT sha256 FROM derive_reuse_report")]
         db.executemany("DELETE FROM derive_reuse_report WHERE sha256 = ?", [(h,) for h in saved if h not in wanted])
         db.execute("INSERT OR REPLACE INTO derive_reuse_state VALUES ('reports', ?)", (json.dumps(hashes),))
-    terms = Terms.oxigraph() if oxigraph else RDFLIB
-    # A report's summary is parsed again when it has left this cache: held for every report, the
-    # summaries of a national corpus would be gigabytes.
-    light = functools.lru_cache(maxsize=TEXT_CACHE)(lambda r: corpus.reports[r].light)
-    for group in corpus.groups(light):
-        yield from group_triples(group, terms)
 
 
 PREPARE_CHUNK = 2000            # new reports prepared (masked, MinHashed) and saved at a time
@@ -692,9 +803,14 @@ def _rows(db, sql: str, keys: Sequence[str], chunk: int = 500) -> Iterator[tuple
         yield from db.execute(sql.format(",".join("?" * len(part))), part)
 
 
-def _load_prepared(db, hashes: Sequence[str]) -> dict[str, Prepared]:
-    return {sha: Prepared.loads(sha, head, meta, th, sig) for sha, head, meta, th, sig in
-            _rows(db, "SELECT sha256, head, meta, texthash, sig FROM derive_reuse_report WHERE sha256 IN ({})", hashes)}
+def _load_prepared(db, hashes: Sequence[str], full: bool = True) -> dict[str, Prepared]:
+    """The cached :class:`Prepared` of ``hashes``; without ``full``, only what the index holds of
+    every report (no signatures, no labels: :class:`Corpus` reads the former as it goes)."""
+    if full:
+        return {sha: Prepared.loads(sha, head, meta, th, sig) for sha, head, meta, th, sig in
+                _rows(db, "SELECT sha256, head, meta, texthash, sig FROM derive_reuse_report WHERE sha256 IN ({})", hashes)}
+    return {sha: Prepared.loads(sha, head, None, th, None) for sha, head, th in
+            _rows(db, "SELECT sha256, head, texthash FROM derive_reuse_report WHERE sha256 IN ({})", hashes)}
 
 
 # --- triples ------------------------------------------------------------------------------------

@@ -325,3 +325,32 @@ def test_every_earlier_template_sharing_a_key_is_a_candidate(monkeypatch):
         reuse.decide(corpus, None)
         reuse.decide(corpus, range(len(corpus)))
     assert len(checked) > 300
+
+
+def test_the_index_on_disk_in_small_chunks_gives_the_same_graph_and_leaves_no_scratch(tmp_path, monkeypatch):
+    """The cached derivation keeps its index in a scratch folder beside the cache: read a few
+    signatures at a time and released every few passages, it gives the graph the in-memory
+    derivation gives; the folder is gone afterwards, and one a killed build left is removed."""
+    rng = random.Random(17)
+    pool = _county_and_towns(rng, 30)
+    expected = set(derive(pool))
+    monkeypatch.setattr(reuse, "SIGNATURE_CHUNK", 3)
+    monkeypatch.setattr(reuse, "PREPARE_CHUNK", 4)
+    monkeypatch.setattr(reuse, "RELEASE_EVERY", 2)
+    stale = tmp_path / "scratch-killed"
+    stale.mkdir()
+    (stale / "sorted_pos").write_bytes(b"\0" * 64)
+    seen, folders = [], []
+    real = reuse.Scratch
+
+    def spy(parent):
+        seen.append(real(parent))
+        folders.append(seen[-1].folder)
+        return seen[-1]
+
+    monkeypatch.setattr(reuse, "Scratch", spy)
+    assert _derived(pool, tmp_path / "c.sqlite") == expected
+    assert any(p == FZ.reusesTextOf for _, p, _ in expected)
+    assert folders and folders[0].parent == tmp_path and seen[0].folder is None   # on disk, then closed
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_dir()) == []
+    assert _derived(pool[5:], tmp_path / "c.sqlite") == set(derive(pool[5:]))
