@@ -702,6 +702,33 @@ class CorpusStore:
         return Summaries([row[0] for row in self.db.execute("SELECT sha256 FROM report")], read)
 
 
+def trim_heap() -> bool:
+    """Hand the heap's free pages back to the system (glibc's ``malloc_trim``); ``False``
+    where there is no glibc.
+
+    A bulk load takes a few hundred megabytes and frees them, but glibc keeps the pages
+    for the process: in a 10,000-report build the main process held 226 MB before the
+    derivation without this, 144 MB with it (measured 2026-11-24), and the derivation's
+    own peak comes on top of that.
+    """
+    global _MALLOC_TRIM
+    if _MALLOC_TRIM is None:
+        import ctypes
+        import ctypes.util
+
+        try:
+            _MALLOC_TRIM = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+        except (OSError, AttributeError):       # not glibc (musl, macOS, Windows)
+            _MALLOC_TRIM = False
+    if not _MALLOC_TRIM:
+        return False
+    _MALLOC_TRIM(0)
+    return True
+
+
+_MALLOC_TRIM = None
+
+
 class BatchWriter:
     """Bulk loads in a background thread, manifest rows committed in the caller's thread.
 
@@ -744,6 +771,8 @@ class BatchWriter:
         # in flight were not faster on 2 cores and took 1.6–1.8 GB instead of 1.0–1.1 GB
         # (1,000 reports).
         self.cs.store.bulk_load(text, RdfFormat.N_QUADS, lenient=True)
+        del text
+        trim_heap()
 
     def wait(self) -> list[Entry]:
         """Wait for the load under way and commit its rows."""

@@ -451,3 +451,25 @@ def test_a_cut_short_bulk_load_is_repaired(tmp_path):
         assert cs.graph_names() == [EX + "g/a"] and cs.count() == 1
         _union_is_set_of_named(cs.store)
         assert cs.get_state("loading") is None
+
+
+def _rss_mb() -> float:
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmRSS")
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists() or __import__("platform").libc_ver()[0] != "glibc",
+                    reason="malloc_trim is glibc's; RSS is read from /proc")
+def test_trim_heap_hands_freed_pages_back_where_glibc_would_keep_them():
+    """Freed blocks between live ones stay in the process until malloc_trim hands their pages back."""
+    from kg.store import trim_heap
+
+    blocks = [bytes(2000) + bytes([i % 256]) for i in range(100_000)]     # 200 MB in malloc'd blocks
+    kept = blocks[::64]                                                   # one block pins each stretch
+    del blocks
+    before = _rss_mb()
+    assert trim_heap() is True
+    assert before - _rss_mb() > 100, (before, _rss_mb())
+    assert len(kept) == 1563
