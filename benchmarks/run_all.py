@@ -57,9 +57,12 @@ def _version(package: str) -> str:
         return "not installed"
 
 
-def commit() -> str:
-    head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
-    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain"], capture_output=True, text=True)
+def commit(root: Path = ROOT) -> str:
+    """The commit the run measures, read when it starts.  RESULTS.md itself is left out of
+    "uncommitted changes": the run rewrites it as it goes, and the code measured is what counts."""
+    head = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--", ".",
+                            ":(exclude)benchmarks/RESULTS.md"], capture_output=True, text=True)
     if head.returncode:
         return "unknown"
     return head.stdout.strip() + (" with uncommitted changes" if dirty.stdout.strip() else "")
@@ -67,6 +70,23 @@ def commit() -> str:
 
 def load() -> str:
     return "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+
+
+def load_note(before: str, cores: int | None = None) -> str:
+    """What the load average before the run says of the figures.  Only "before" tells of other
+    work: "after" counts the benchmark's own processes too.
+
+    >>> load_note("0.69 0.23 0.08", 2)
+    '(little other work when the run started; the figure after counts the benchmark itself)'
+    >>> load_note("2.50 1.90 1.20", 2)
+    '(other work was running when the run started: up to 2.50 processes beside it on 2 cores, and every time may be inflated)'
+    """
+    cores = cores or os.cpu_count() or 1
+    one = float(before.split()[0])
+    if one < 0.5 * cores:
+        return "(little other work when the run started; the figure after counts the benchmark itself)"
+    return (f"(other work was running when the run started: up to {one:.2f} processes beside it on {cores} cores, "
+            f"and every time may be inflated)")
 
 
 def others() -> list[str]:
@@ -85,6 +105,7 @@ def main(argv: list[str] | None = None) -> None:
     args = bench_build.parse_args(argv)
     started = dt.datetime.now()
     load_before = load()
+    measured = commit()
 
     def write(sections, small: list[str] | None) -> None:
         """RESULTS.md as far as the run has got: a run of an hour that is stopped keeps its tables."""
@@ -96,10 +117,10 @@ def main(argv: list[str] | None = None) -> None:
             "",
             *([] if done else ["**Incomplete: the run was still going (or was stopped) when this was written.**", ""]),
             f"- Date: {started:%Y-%m-%d %H:%M}, {(dt.datetime.now() - started).total_seconds() / 60:.0f} minutes; "
-            f"commit {commit()}",
+            f"commit {measured}",
             *machine(),
             f"- Load average (1, 5, 15 min) before: {load_before}; {'after' if done else 'now'}: {load()}  "
-            f"(above the core count, other work shared the machine and every time is inflated)",
+            f"{load_note(load_before)}",
             f"- Corpus: benchmarks/make_corpus.py, seed {args.seed}; sizes {', '.join(f'{n:,}' for n in args.sizes)}; "
             f"{args.runs} run(s) each up to 10,000 reports, {args.large_runs} above; medians; build options: `kg build DIR --out OUT --no-progress {args.build_args}`",
             "",

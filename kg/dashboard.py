@@ -20,7 +20,6 @@ from typing import Sequence
 import jinja2
 
 from kg.atomicfile import write_text
-from kg.analysis.corpus import ADOPTION
 from kg.viz.lookup import Lookup
 from kg.viz.page import View
 from kg.viz.plots import bar_chart, cjk_font_path

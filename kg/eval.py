@@ -46,7 +46,7 @@ from functools import cache
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
-from rdflib import Graph, Namespace, URIRef
+from rdflib import Graph, Namespace
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from kg import iri

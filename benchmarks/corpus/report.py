@@ -454,7 +454,7 @@ class _Writer:
         self.heading(f"{number}{heading}")
 
     def shortcomings(self, number: str) -> None:
-        rng, part = self.rng, self.c.data["parts"]["Shortcomings"]
+        part = self.c.data["parts"]["Shortcomings"]
         self.open_heading("Shortcomings", number, part["headings"])
         self._shortcoming_body(part)
 
@@ -520,7 +520,7 @@ class _Writer:
 
     # ---- the answer ----------------------------------------------------------
     def finish(self) -> tuple[str, dict]:
-        d, who = self.d, self.who
+        d = self.d
         # the text, and each section's span in it (a section runs to the next one)
         out, pos = [], 0
         starts: dict[int, int] = {}

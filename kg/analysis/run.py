@@ -12,7 +12,6 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 
 from kg.analysis.adoption import adoption_matrix, bipartite_of
 from kg.analysis.centrality import BUDGET, centrality
@@ -136,7 +135,7 @@ def _report(corpus, result, label, adopters, planners, groups, similar, co, cent
         return ("# 分析报告\n\n图中没有任何报告主体的采用事实（fz:implements / fz:participatesIn），无可分析。\n"
                 "请先用 `kg build 报告文件夹 --out 目录` 构建图。\n")
     years = "、".join(map(str, corpus.years)) or "未知"
-    out = [f"# 分析报告\n",
+    out = ["# 分析报告\n",
            f"- 报告主体（乡镇等）：{result.townships} 个；被采用或计划的机制与活动：{result.concepts} 项；年份：{years}",
            f"- 疑似模板复制的采用：{result.copied} 条（折减相似度中权重 {reuse_weight:g}；见 copied.csv）",
            f"- 介数中心性：{'精确计算' if cent.exact else f'由 {cent.samples} 个抽样源估计（种子固定，可复现）'}",

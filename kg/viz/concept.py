@@ -82,7 +82,7 @@ def _by_county(lk: Lookup, concept: str, centre: VNode, shown, notes) -> View:
             edges.append(VEdge(county, concept, pred, f"{label}：{n} 个乡镇", round(1 + math.log2(n), 1)))
     pos = radial_layout(parent, {k: 1 for k in parent}, [concept])
     nodes = {k: VNode(n.id, n.label, n.cls, n.title, n.degree, *pos[k]) for k, n in nodes.items()}
-    notes.append(f"涉及的乡镇较多，已按县汇总：每个县节点代表其下的乡镇，连线粗细＝乡镇数。")
+    notes.append("涉及的乡镇较多，已按县汇总：每个县节点代表其下的乡镇，连线粗细＝乡镇数。")
     con = c.concepts[concept]
     return View(f"{folder_of(con.kind)}/{lk.file_of(concept)}.html", f"{con.label}（按县汇总）",
                 tuple(nodes.values()), tuple(edges), tuple(notes),

@@ -26,7 +26,6 @@ switches to a popup that inserts titles as raw HTML as soon as one contains
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path

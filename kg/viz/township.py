@@ -19,7 +19,7 @@ from kg.analysis.corpus import Corpus
 from kg.viz.lookup import Lookup
 from kg.viz.page import VEdge, View, VNode
 from kg.viz.style import node_class
-from kg.viz.tooltips import KIND_ZH, PRED_ZH, division_tip, link_tip
+from kg.viz.tooltips import KIND_ZH, division_tip, link_tip
 
 
 def township_ids(corpus: Corpus) -> list[str]:

@@ -14,7 +14,7 @@ from benchmarks.corpus.score import load_answer, read_facts, score, triples_of
 from benchmarks.make_corpus import generate
 from kg.build import build
 from kg.normalize import normalize
-from kg.vocab import QUOTES, match_key
+from kg.vocab import QUOTES
 
 ROOT = Path(__file__).resolve().parents[2]
 N = 240
