@@ -473,3 +473,15 @@ def test_trim_heap_hands_freed_pages_back_where_glibc_would_keep_them():
     assert trim_heap() is True
     assert before - _rss_mb() > 100, (before, _rss_mb())
     assert len(kept) == 1563
+
+
+def test_a_row_writer_forgets_iris_past_its_limit_and_still_writes_every_row():
+    from rdflib import Literal as L, URIRef
+
+    row = kg.store.row_writer(limit=100)
+    p = URIRef("https://e/p")
+    for i in range(1_000):                      # a derived graph: nearly every subject new
+        s = URIRef(f"https://e/s{i}")
+        assert row((s, p, L(str(i)))) == f'<https://e/s{i}> <https://e/p> "{i}"'
+        assert row((s, p, NamedNode(f"https://e/o{i}"))) == f"<https://e/s{i}> <https://e/p> <https://e/o{i}>"
+        assert len(row.iris) <= 100
