@@ -12,7 +12,6 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-
 from kg.analysis.adoption import adoption_matrix, bipartite_of
 from kg.analysis.centrality import BUDGET, centrality
 from kg.analysis.communities import SEED, communities

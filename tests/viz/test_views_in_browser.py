@@ -7,7 +7,6 @@ exports/screenshots/ (look at them: overlapping labels are a defect).
 """
 from __future__ import annotations
 
-
 from kg.viz.browser import hover_tooltip
 from tests.viz.conftest import shoot
 
