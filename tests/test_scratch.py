@@ -1,7 +1,11 @@
 """Arrays in a scratch folder: readable and writable as numpy arrays, released without loss, removed."""
 from __future__ import annotations
 
+import mmap
+from pathlib import Path
+
 import numpy as np
+import pytest
 
 from kg.scratch import PREFIX, Scratch, clean
 
@@ -43,3 +47,25 @@ def test_clean_removes_what_a_killed_process_left_and_nothing_else(tmp_path):
     (tmp_path / "scratchpad").mkdir()
     assert clean(tmp_path) == [left.folder]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.ttl", "scratchpad"]
+
+
+def _resident_file_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[2]) * mmap.PAGESIZE / 2**20
+
+
+@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="resident pages are read from /proc")
+def test_keep_within_releases_the_pages_once_they_pass_the_budget_and_not_before(tmp_path):
+    """Reading 64 MB of an array makes its pages resident; under a larger budget they stay,
+    over a smaller one they are handed back, and the data stays."""
+    with Scratch(tmp_path) as s:
+        a = s.zeros("a", 16 << 20, "int32")              # 64 MB
+        a[::1024] = 3                                   # one write a page: every page touched
+        before = _resident_file_mb()
+        assert not s.keep_within(budget=256 << 20)
+        assert _resident_file_mb() > before - 1
+        assert s.keep_within(budget=16 << 20)
+        after = _resident_file_mb()
+        assert after < before - 48, (before, after)
+        assert not s.keep_within(budget=16 << 20)       # nothing touched since
+        assert int(a[::1024].sum()) == 3 * (16 << 10)   # the data is in the file

@@ -403,6 +403,50 @@ def test_digests_with_nul_bytes_are_compared_whole(tmp_path, monkeypatch, rememb
         assert cs.get_state(f"rows:{GRAPH_DERIVED}") == "1"
 
 
+def test_the_previous_digests_live_in_scratch_files_that_are_removed_after(tmp_path, monkeypatch):
+    """While a shared graph is replaced its previous digests are in a scratch folder under
+    DIR/tmp (not on the heap), gone afterwards; one a killed build left there is removed."""
+    import kg.scratch
+
+    monkeypatch.setattr(kg.store, "_CHUNK", 3)
+    stale = tmp_path / kg.store.SCRATCH_DIR / "scratch-killed"
+    stale.mkdir(parents=True)
+    (stale / "old").write_bytes(bytes(64))
+    folders = []
+    real = kg.scratch.Scratch
+
+    def spy(parent):
+        s = real(parent)
+        folders.append(s.folder)
+        return s
+
+    monkeypatch.setattr(kg.scratch, "Scratch", spy)
+    first = [_t(f"s{i}", "p", str(i)) for i in range(10)]
+    with CorpusStore.open(tmp_path) as cs:
+        cs.replace_graph(GRAPH_DERIVED, first)
+        assert cs.replace_graph(GRAPH_DERIVED, first[2:] + [_t("s99", "p", "99")]) == 9
+        _assert_shared_rows(cs, GRAPH_DERIVED, 9)
+    assert len(folders) == 2 and all(f.parent == tmp_path / kg.store.SCRATCH_DIR for f in folders)
+    assert list((tmp_path / kg.store.SCRATCH_DIR).iterdir()) == []
+
+
+def test_a_file_loads_into_its_graph_and_the_default_graph_blank_nodes_alike(tmp_path):
+    """An ontology file, blank nodes and a triple twice included: each triple once in the named
+    graph, the default graph the union as a set, the blank node the same node in both."""
+    ttl = tmp_path / "o.ttl"
+    ttl.write_text('@prefix ex: <https://example.org/> .\n'
+                   'ex:A ex:label "甲"@zh ; ex:restriction [ ex:on ex:p ; ex:min 1 ] .\n'
+                   'ex:A ex:label "甲"@zh .\n', encoding="utf-8")
+    with CorpusStore.open(tmp_path / "out") as cs:
+        assert cs.load_file(EX + "g/ontology", ttl) == 4
+        assert cs.count(EX + "g/ontology") == 4 and cs.count() == 4
+        _union_is_set_of_named(cs.store)
+        assert cs.get_state("loading") is None
+        rows = list(cs.store.query("SELECT ?b WHERE { GRAPH ?g { ?a <https://example.org/restriction> ?b } "
+                                   "?b <https://example.org/min> ?n }"))
+        assert len(rows) == 1 and isinstance(rows[0]["b"], BlankNode)
+
+
 class _Spy:
     """A store whose loads also record the N-Quads lines they are given."""
 

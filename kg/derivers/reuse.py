@@ -480,6 +480,16 @@ class Corpus:
             self._shingles.move_to_end(i)
         return found
 
+    def forget_texts(self) -> None:
+        """Drop the caches of masked texts and template shingles, which only deciding needs.
+        Writing the groups fills a cache of summaries instead; at 50,000 reports the three
+        together, while the groups were written, were the derivation's peak."""
+        self._texts.clear()
+        self._shingles.clear()
+        from kg.store import trim_heap
+
+        trim_heap()
+
     def groups(self, summary_of: Callable[[int], ReportSummary]) -> Iterator[Group]:
         """The groups with at least one copy, in order of their templates' precedence (one at a
         time: a group holds its members' summaries)."""
@@ -492,8 +502,8 @@ class Corpus:
         for n, (lo, hi) in enumerate(zip([0, *bounds.tolist()], [*bounds.tolist(), len(copies)])):
             if hi == lo:
                 continue
-            if n % RELEASE_EVERY == 0:
-                self.scratch.release()
+            if n % CHECK_EVERY == 0:
+                self.scratch.keep_within()
             ref = self._ref(int(templates[lo]), summary_of)
             yield Group(ref, tuple(Copy(self._ref(j, summary_of), float(self.score[j])) for j in copies[lo:hi].tolist()))
 
@@ -503,7 +513,7 @@ class Corpus:
 
 TEXT_CACHE = 8192               # reports whose masked texts stay in memory while deciding
 SIGNATURE_CHUNK = 2000          # reports whose signatures are read at a time while indexing
-RELEASE_EVERY = 5_000           # passages decided (or groups written) between releases of the index's pages
+CHECK_EVERY = 64                # passages decided (or groups written) between looks at the index's resident pages
 SHINGLE_CACHE = 1 << 17         # group templates whose shingles stay in memory while deciding
 BIG_RUN = 32                    # passages under one band key above which _Earlier collects its templates as it goes
 
@@ -576,8 +586,8 @@ def decide(corpus: Corpus, dirty: Optional[Iterable[int]] = None, threshold: flo
         """Decide ``j``; whether that changes the candidates of later passages."""
         nonlocal done
         done += 1
-        if done % RELEASE_EVERY == 0:
-            corpus.scratch.release()
+        if done % CHECK_EVERY == 0:
+            corpus.scratch.keep_within()
         was = bool(corpus.leader[j])
         best = _best(corpus, j, earlier.of(j), threshold, load)
         if best is None:
@@ -590,8 +600,8 @@ def decide(corpus: Corpus, dirty: Optional[Iterable[int]] = None, threshold: flo
         # Every passage sharing a key is decided, in order: nothing to pass on, and no heap of
         # a million Python integers.
         todo = corpus.shared()
-        for lo in range(0, len(todo), RELEASE_EVERY):
-            for j in todo[lo:lo + RELEASE_EVERY].tolist():
+        for lo in range(0, len(todo), 5000):
+            for j in todo[lo:lo + 5000].tolist():
                 one(j)
         corpus.scratch.release()
         return done
@@ -751,6 +761,7 @@ def _decided(db, corpus: Corpus, hashes: list[str], wanted: set[str], before: se
         decide(corpus, None, load=load)
     del dirty, fresh
     _save_decisions(db, corpus, hashes, wanted, gone)
+    corpus.forget_texts()
     terms = Terms.oxigraph() if oxigraph else RDFLIB
 
     # A report's summary is read again when it has left this cache: held for every report, the

@@ -10,6 +10,7 @@ import pyshacl
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, XSD
 
+import kg.scratch
 from kg import iri
 from kg.derive import Passage, ReportSummary
 from kg.derivers import reuse
@@ -336,7 +337,8 @@ def test_the_index_on_disk_in_small_chunks_gives_the_same_graph_and_leaves_no_sc
     expected = set(derive(pool))
     monkeypatch.setattr(reuse, "SIGNATURE_CHUNK", 3)
     monkeypatch.setattr(reuse, "PREPARE_CHUNK", 4)
-    monkeypatch.setattr(reuse, "RELEASE_EVERY", 2)
+    monkeypatch.setattr(reuse, "CHECK_EVERY", 2)
+    monkeypatch.setattr(kg.scratch, "RESIDENT_BUDGET", -1)         # every look releases
     stale = tmp_path / "scratch-killed"
     stale.mkdir()
     (stale / "sorted_pos").write_bytes(b"\0" * 64)
@@ -354,3 +356,17 @@ def test_the_index_on_disk_in_small_chunks_gives_the_same_graph_and_leaves_no_sc
     assert folders and folders[0].parent == tmp_path and seen[0].folder is None   # on disk, then closed
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_dir()) == []
     assert _derived(pool[5:], tmp_path / "c.sqlite") == set(derive(pool[5:]))
+
+
+def test_forgetting_the_texts_after_deciding_leaves_every_group_as_it_was():
+    """Writing the groups needs no masked text nor template shingles: the caches of both are
+    emptied before it (they were the derivation's peak at 50,000 reports), the groups stay."""
+    reports = sorted(_county_and_towns(random.Random(5), 40), key=lambda s: s.sha256)
+    corpus = reuse.Corpus(reuse.prepare(reports))
+    reuse.decide(corpus, None)
+    summary = lambda r: corpus.reports[r].light        # noqa: E731
+    before = [t for g in corpus.groups(summary) for t in reuse.group_triples(g)]
+    assert before and corpus._shingles
+    corpus.forget_texts()
+    assert not corpus._shingles and not corpus._texts
+    assert [t for g in corpus.groups(summary) for t in reuse.group_triples(g)] == before
