@@ -5,7 +5,7 @@ Layout of an output folder (``kg build --out DIR``)::
     DIR/store/           the Oxigraph (RocksDB) database
     DIR/manifest.sqlite  which file (content hash, path) is in which graph, its summary
     DIR/graph.ttl        the union of all graphs as sorted, pretty Turtle (kg.export)
-    DIR/tmp/             scratch files while a shared graph is replaced (removed after)
+    DIR/tmp/             scratch files while a shared graph is replaced (removed after it)
 
 Graphs in the store:
 
@@ -626,6 +626,10 @@ class CorpusStore:
         finally:
             old = again = None
             scratch.close()
+            try:
+                parent.rmdir()                  # an empty folder is not left in the output folder
+            except OSError:
+                pass
         self.set_state("loading", None)
         if not blank:
             self.set_state(stamp, "1")
