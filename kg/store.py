@@ -650,8 +650,7 @@ class CorpusStore:
         """Remove the previous triples that did not come again, read from their manifest rows."""
         graph = g.value
         for lo in range(0, len(old), 5000):
-            raw = old[lo:lo + 5000][~again[lo:lo + 5000]].tobytes()
-            part = [raw[j:j + 16] for j in range(0, len(raw), 16)]
+            part = list(_items(old[lo:lo + 5000][~again[lo:lo + 5000]]))
             if not part:
                 continue
             found = [r for (r,) in self.db.execute(
