@@ -23,6 +23,7 @@ runs either way.
 from __future__ import annotations
 
 import mmap
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -80,8 +81,13 @@ class Scratch:
         Random reads (binary searches, candidates all over the index) touch pages
         everywhere, so releasing after a fixed number of steps bounds nothing: at 50,000
         reports the derivation's resident file pages reached 208 MB with a release every
-        5,000 passages.  Measured, the bound holds whatever the corpus.  Where ``/proc`` cannot
-        tell (not Linux), every call releases.
+        5,000 passages.  What is touched between two calls comes on top of the budget, and a
+        random read makes a whole page-cache folio resident (ext4 makes them up to 2 MB): the
+        reuse deriver, calling every 64 passages, saw its index's pages rise up to 98 MB
+        above the last release at 400,000 passages and 211 MB at 800,000 (synthetic
+        reports).  Calling every 8 passages held them to 88 MB at 400,000, but released
+        twice as often and decided 34-55% slower (the released pages are read again).  Where
+        ``/proc`` cannot tell (not Linux), every call releases.
         """
         if not self._maps:
             return False
@@ -112,12 +118,20 @@ RESIDENT_BUDGET = 64 << 20      # bytes of the arrays' pages that may stay resid
 
 def _resident_file_bytes() -> Optional[int]:
     """The process's resident file-backed and shared pages, in bytes (``/proc/self/statm``'s
-    third field, which the arrays' pages count in); ``None`` where there is no such file."""
+    third field, which the arrays' pages count in); ``None`` where there is no such file.
+
+    The file stays open (a read at offset 0 is 3 µs, opening it each time 24 µs), once per
+    process: a descriptor inherited across ``fork`` would read the parent's figures."""
+    global _statm
     try:
-        with open("/proc/self/statm", "rb") as f:
-            return int(f.read().split()[2]) * mmap.PAGESIZE
+        if _statm is None or _statm[0] != os.getpid():
+            _statm = (os.getpid(), os.open("/proc/self/statm", os.O_RDONLY))
+        return int(os.pread(_statm[1], 128, 0).split()[2]) * mmap.PAGESIZE
     except (OSError, ValueError, IndexError):
         return None
+
+
+_statm: Optional[tuple[int, int]] = None    # (pid, descriptor of its /proc/self/statm)
 
 
 def _dontneed(m: mmap.mmap) -> None:

@@ -69,3 +69,30 @@ def test_keep_within_releases_the_pages_once_they_pass_the_budget_and_not_before
         assert after < before - 48, (before, after)
         assert not s.keep_within(budget=16 << 20)       # nothing touched since
         assert int(a[::1024].sum()) == 3 * (16 << 10)   # the data is in the file
+
+
+def _child_reads_its_own(queue) -> None:
+    from kg.scratch import _resident_file_bytes
+    queue.put(_resident_file_bytes())
+
+
+@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="resident pages are read from /proc")
+def test_a_forked_process_reads_its_own_resident_pages_not_its_parents(tmp_path):
+    """The statm descriptor is kept open between reads; a child forked after the parent opened
+    it must still read the child's figures (a shared file mapping's pages are not resident in
+    a child until it touches them)."""
+    import multiprocessing
+
+    from kg.scratch import _resident_file_bytes
+
+    with Scratch(tmp_path) as s:
+        a = s.zeros("a", 16 << 20, "int32")              # 64 MB, every page touched
+        a[::1024] = 1
+        parent = _resident_file_bytes()
+        queue = multiprocessing.get_context("fork").Queue()
+        child = multiprocessing.get_context("fork").Process(target=_child_reads_its_own, args=(queue,))
+        child.start()
+        theirs = queue.get(timeout=60)
+        child.join(60)
+        assert _resident_file_bytes() >= parent - (1 << 20)
+        assert theirs < parent - (48 << 20), (parent, theirs)
