@@ -81,13 +81,14 @@ class Scratch:
         Random reads (binary searches, candidates all over the index) touch pages
         everywhere, so releasing after a fixed number of steps bounds nothing: at 50,000
         reports the derivation's resident file pages reached 208 MB with a release every
-        5,000 passages.  What is touched between two calls comes on top of the budget, and a
-        random read makes a whole page-cache folio resident (ext4 makes them up to 2 MB): the
-        reuse deriver, calling every 64 passages, saw its index's pages rise up to 98 MB
-        above the last release at 400,000 passages and 211 MB at 800,000 (synthetic
-        reports).  Calling every 8 passages held them to 88 MB at 400,000, but released
-        twice as often and decided 34-55% slower (the released pages are read again).  Where
-        ``/proc`` cannot tell (not Linux), every call releases.
+        5,000 passages.  What is touched between two calls comes on top of the budget, and
+        a random read makes a whole page-cache folio resident (on ext4 here, 96 pages for a
+        one-byte read of a file written in order): the reuse deriver, calling every 64
+        passages, saw its index's pages rise up to 98 MB above the last release at 400,000
+        passages and 211 MB at 800,000 (synthetic reports).  Calling every 8 passages held
+        them to 88 MB at 400,000, but released twice as often and decided 34-55% slower
+        (the released pages are read again).  Where ``/proc`` cannot tell (not Linux),
+        every call releases.
         """
         if not self._maps:
             return False
