@@ -352,8 +352,11 @@ class CorpusStore:
         try:
             store = Store(str(store_path(out)))
         except OSError as exc:
-            raise StoreError(f"cannot open the store {store_path(out)}: {exc} "
-                             "(is another `kg build` or `kg serve --allow-update` using it?)") from None
+            # RocksDB names its lock file when another process holds the store; any other cause
+            # (a full disk, a file where the folder should be) must not send the user looking
+            # for a second process.
+            hint = " (is another `kg build` or `kg serve --allow-update` using it?)" if "/LOCK" in str(exc) else ""
+            raise StoreError(f"cannot open the store {store_path(out)}: {exc}{hint}") from None
         db = sqlite3.connect(out / MANIFEST)
         db.executescript("""
             CREATE TABLE IF NOT EXISTS report (sha256 TEXT PRIMARY KEY, path TEXT NOT NULL, graph TEXT NOT NULL,

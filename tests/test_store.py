@@ -78,6 +78,28 @@ def test_open_read_only_names_the_folder(tmp_path):
     assert "nothing" in str(e.value) and "kg build" in str(e.value)
 
 
+def test_a_store_held_by_another_process_is_named_with_the_likely_holder(tmp_path):
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, pyoxigraph; s = pyoxigraph.Store(sys.argv[1]);"
+                               " print('held', flush=True); sys.stdin.read()", str(kg.store.store_path(tmp_path))],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(kg.store.StoreError) as e:
+            CorpusStore.open(tmp_path)
+    finally:
+        holder.communicate("")
+    assert str(kg.store.store_path(tmp_path)) in str(e.value)
+    assert "another `kg build`" in str(e.value)
+
+
+def test_a_store_that_cannot_be_opened_for_another_cause_does_not_blame_another_process(tmp_path):
+    kg.store.store_path(tmp_path).write_text("not a folder")
+    with pytest.raises(kg.store.StoreError) as e:
+        CorpusStore.open(tmp_path)
+    assert "not a directory" in str(e.value)
+    assert "another" not in str(e.value)
+
+
 # --- incremental builds ------------------------------------------------------------------------
 
 def _named_quads(out: Path) -> set:
