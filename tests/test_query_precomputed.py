@@ -1,7 +1,7 @@
-"""The canned queries that read counts precomputed at build time (kg/derivers/aggregates.py) give
-the same rows as the queries that count from the facts themselves (tests/queries/reference/),
-on a few hundred realistic synthetic reports plus the seeds, and stay right after an
-incremental build (a changed and a removed report)."""
+"""The canned queries that read counts precomputed at build time (kg/derivers/aggregates.py), or
+that are shaped for Oxigraph's planner, give the same rows as the plain queries that count from
+the facts themselves (tests/queries/reference/), on a few hundred realistic synthetic reports
+plus the seeds, and stay right after an incremental build (a changed and a removed report)."""
 import shutil
 from pathlib import Path
 
