@@ -102,14 +102,19 @@ def exists(out_dir: str | Path) -> bool:
     return (store_path(out_dir) / "CURRENT").exists()
 
 
+def require_store(out_dir: str | Path) -> Path:
+    """The store folder of ``out_dir``; StoreError naming the folder when there is no store there."""
+    if not exists(out_dir):
+        raise StoreError(f"no store in {out_dir}: run `kg build --out {out_dir}` first")
+    return store_path(out_dir)
+
+
 def open_read_only(out_dir: str | Path) -> Store:
     """The store of ``out_dir`` for reading; works while another process (kg serve, kg build) has it open.
 
     Raises StoreError naming the folder when there is no store there.
     """
-    path = store_path(out_dir)
-    if not exists(out_dir):
-        raise StoreError(f"no store in {out_dir}: run `kg build --out {out_dir}` first")
+    path = require_store(out_dir)
     try:
         return Store.read_only(str(path))
     except OSError as exc:

@@ -130,6 +130,13 @@ def test_a_missing_store_is_named(tmp_path):
         run(tmp_path, "ASK {}", timeout=5)
 
 
+def test_a_store_that_cannot_be_opened_is_named_by_the_query_process(tmp_path):
+    (tmp_path / "store").mkdir()
+    (tmp_path / "store" / "CURRENT").write_text("MANIFEST-000404\n")      # names a manifest that is not there
+    with pytest.raises(QueryError, match=f"cannot open the store {tmp_path / 'store'}"):
+        run(tmp_path, "ASK {}", timeout=30)
+
+
 def test_result_formats_are_the_standard_ones(seeds):
     result = run(seeds, "SELECT ?f ?y ?t WHERE { ?r fz:sourceFile ?f ; fz:year ?y ; rdfs:label ?t } ORDER BY ?f", timeout=30)
     for text, fmt in ((to_json(result), QueryResultsFormat.JSON), (to_xml(result), QueryResultsFormat.XML),
