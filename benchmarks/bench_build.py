@@ -527,6 +527,19 @@ class Bench:
         self.section("Targets", rows)
 
 
+def reports_in(out: Path) -> int:
+    """Reports in the store of a build folder, read from its manifest (without opening the store)."""
+    import sqlite3
+
+    from kg.store import MANIFEST
+
+    manifest = out / MANIFEST
+    if not manifest.exists():
+        raise SystemExit(f"{out}: no {MANIFEST}; is it a `kg build --out` folder?")
+    with sqlite3.connect(f"file:{manifest}?mode=ro", uri=True) as db:
+        return db.execute("SELECT COUNT(*) FROM report").fetchone()[0]
+
+
 def _rdflib_gb(graph_ttl: Path) -> float:
     """rdflib's memory for a Turtle file, from the figure measured here (1.1 GB per million
     triples) and the file's size (about 50 bytes per triple in this graph's Turtle: 52 on the seeds)."""
@@ -573,11 +586,19 @@ def parse_args(argv: Optional[list[str]] = None):
     ap.add_argument("--default-timeout", type=float, default=10,
                     help="minutes for the one default build with validation (default 10)")
     ap.add_argument("--skip", default="", help="parts to leave out: default,jobs,incremental,queries,export")
+    ap.add_argument("--queries-on", type=Path, metavar="OUT",
+                    help="only the canned-query table, on the store already built in OUT (a full run leaves its "
+                         "largest in WORK/out/N): to measure a change to queries/ without building again")
     return ap.parse_args(argv)
 
 
 def run(args, on_section=None) -> Bench:
     bench = Bench(args, on_section)
+    if args.queries_on:
+        bench.full_builds[reports_in(args.queries_on)] = (args.queries_on, args.queries_on, float("nan"))
+        bench.queries()
+        bench.summary()
+        return bench
     args.work.mkdir(parents=True, exist_ok=True)
     master = prepare_corpus(args.work, args.seed, max(args.sizes))
     skip = set(args.skip.split(","))

@@ -4,12 +4,17 @@
     python benchmarks/run_all.py --sizes 1000,10000,50000  # what `make bench` runs (about 2.5 hours)
     python benchmarks/run_all.py --sizes 1000 --runs 1     # quick
     python benchmarks/run_all.py --sizes 1000,10000,50000  # the full-scale targets
+    python benchmarks/run_all.py --queries-on /tmp/fazhi-bench/out/50000   # the queries only, see below
 
 RESULTS.md starts with the machine (CPU, cores, RAM, load average before and
 after: other work on the machine slows every figure), the date, the commit and
 the package versions, then the tables of bench_build.py and the output of the
 smaller benchmarks (bench_matcher.py, bench_gazetteer.py).  Options not listed
 here go to bench_build.py (see its --help).
+
+With ``--queries-on OUT`` only the canned queries are timed, on a store a full run
+left behind, and the page goes to benchmarks/runs/DATE-queries-COMMIT.md: RESULTS.md
+stays the record of the last full run.
 """
 from __future__ import annotations
 
@@ -106,6 +111,9 @@ def main(argv: list[str] | None = None) -> None:
     started = dt.datetime.now()
     load_before = load()
     measured = commit()
+    target = RESULTS
+    if args.queries_on:
+        target = RESULTS.parent / "runs" / f"{started:%Y-%m-%d}-queries-{measured.split()[0]}.md"
 
     def write(sections, small: list[str] | None) -> None:
         """RESULTS.md as far as the run has got: a run of an hour that is stopped keeps its tables."""
@@ -121,19 +129,22 @@ def main(argv: list[str] | None = None) -> None:
             *machine(),
             f"- Load average (1, 5, 15 min) before: {load_before}; {'after' if done else 'now'}: {load()}  "
             f"{load_note(load_before)}",
-            f"- Corpus: benchmarks/make_corpus.py, seed {args.seed}; sizes {', '.join(f'{n:,}' for n in args.sizes)}; "
-            f"{args.runs} run(s) each up to 10,000 reports, {args.large_runs} above; medians; build options: `kg build DIR --out OUT --no-progress {args.build_args}`",
+            (f"- Queries only (`--queries-on {args.queries_on}`): the store a full run built; {args.runs} run(s) "
+             f"of each, medians" if args.queries_on else
+             f"- Corpus: benchmarks/make_corpus.py, seed {args.seed}; sizes {', '.join(f'{n:,}' for n in args.sizes)}; "
+             f"{args.runs} run(s) each up to 10,000 reports, {args.large_runs} above; medians; build options: "
+             f"`kg build DIR --out OUT --no-progress {args.build_args}`"),
             "",
         ]
         for title, body in sections:
             lines += [f"## {title}", "", *body, ""]
-        if done:
+        if small:
             lines += ["## Other benchmarks", "", *small]
-        write_text(RESULTS, "\n".join(lines).rstrip() + "\n")
+        write_text(target, "\n".join(lines).rstrip() + "\n")
 
     bench = bench_build.run(args, on_section=lambda sections: write(sections, None))
-    write(bench.sections, others())
-    print(f"\nwrote {RESULTS}", file=sys.stderr)
+    write(bench.sections, [] if args.queries_on else others())
+    print(f"\nwrote {target}", file=sys.stderr)
 
 
 if __name__ == "__main__":

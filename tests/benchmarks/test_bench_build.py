@@ -15,3 +15,24 @@ def test_a_small_command_run_by_a_large_harness_is_measured_small(tmp_path):
     assert 40 < small.max_rss_mb < 150, small
     assert 290 < big.max_rss_mb < 400 and big.tree_rss_mb >= 290, big
     del ballast
+
+
+def test_queries_on_an_existing_store_time_every_canned_query_without_building(tmp_path):
+    from pathlib import Path
+
+    from benchmarks.bench_build import parse_args, run
+    from kg.build import build
+
+    root = Path(__file__).resolve().parents[2]
+    out = tmp_path / "out"
+    build([root / "seeds"], out, validate=False)
+    bench = run(parse_args(["--queries-on", str(out), "--runs", "1", "--work", str(tmp_path / "work")]))
+    titles = [title for title, _ in bench.sections]
+    assert titles[0].startswith("Canned queries") and "Build throughput" not in " ".join(titles)
+    table = dict(bench.sections)[titles[0]]
+    names = sorted(p.stem for p in (root / "queries").glob("*.rq"))
+    timed = {line.split(" | ")[0].strip("| ") : line.split(" | ")[1] for line in table if line.startswith("| ") and " | " in line}
+    for name in names:
+        assert float(timed[name]) > 0, (name, timed.get(name))
+    assert not (tmp_path / "work" / "out").exists()             # nothing was built
+    assert "measured on the 5-report store" in " ".join(table)

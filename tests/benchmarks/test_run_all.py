@@ -30,3 +30,22 @@ def test_only_the_load_before_the_run_speaks_of_other_work():
     busy = load_note("2.50 1.90 1.20", 2)
     assert "other work was running" in busy and "2.50" in busy
     assert "other work was running" in load_note("3.10 3.00 2.00", 4)
+
+
+def test_a_queries_only_run_leaves_results_md_alone(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from benchmarks import bench_build, run_all
+
+    results = tmp_path / "benchmarks" / "RESULTS.md"
+    (tmp_path / "benchmarks" / "runs").mkdir(parents=True)
+    results.write_text("the last full run\n")
+    monkeypatch.setattr(run_all, "RESULTS", results)
+    monkeypatch.setattr(run_all, "commit", lambda: "abc1234")
+    monkeypatch.setattr(bench_build, "run", lambda args, on_section=None: SimpleNamespace(
+        sections=[("Canned queries on the largest store, beside rdflib in memory", ["| reports | 0.50 | – |"])]))
+    run_all.main(["--queries-on", str(tmp_path / "out"), "--runs", "1"])
+    assert results.read_text() == "the last full run\n"
+    [page] = (tmp_path / "benchmarks" / "runs").glob("*-queries-abc1234.md")
+    text = page.read_text()
+    assert "--queries-on" in text and "| reports | 0.50 | – |" in text and "Other benchmarks" not in text
