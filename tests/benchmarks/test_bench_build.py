@@ -35,4 +35,6 @@ def test_queries_on_an_existing_store_time_every_canned_query_without_building(t
     for name in names:
         assert float(timed[name]) > 0, (name, timed.get(name))
     assert not (tmp_path / "work" / "out").exists()             # nothing was built
-    assert "measured on the 5-report store" in " ".join(table)
+    assert f"measured on the 5-report store in {out}" in " ".join(table)
+    targets = dict(bench.sections)["Targets"]
+    assert len(targets) == 3 and "every canned query under 1 s" in targets[2]    # only what was measured
