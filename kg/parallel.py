@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import signal
+import threading
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -156,7 +158,20 @@ def _init_worker() -> None:
     from kg.gazetteer import Gazetteer
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)     # Ctrl-C is the parent's to handle
+    threading.Thread(target=_exit_with_parent, name="exit-with-parent", daemon=True).start()
     _GAZETTEER = Gazetteer.load()
+
+
+def _exit_with_parent() -> None:
+    """End this worker when the build that started it is gone.
+
+    A build killed outright (SIGKILL, the out-of-memory killer) cannot stop its pool: the
+    workers would wait for work forever, and the forkserver with them, since each worker
+    holds the pipe whose end tells the forkserver that its client left."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        parent.join()
+        os._exit(1)
 
 
 def _work(chunk: list[tuple[Path, str]], limits: Limits, runner: Runner) -> list[Extracted | Failed]:

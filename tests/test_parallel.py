@@ -84,3 +84,47 @@ def test_the_store_does_not_depend_on_jobs(tmp_path):
     assert (one.reports, two.reports, here.reports) == (10, 10, 10)
     data = {(tmp_path / d / "graph.ttl").read_bytes() for d in ("one", "two", "here")}
     assert len(data) == 1
+
+
+_KILLED_PARENT = """
+import json, os, signal, sys, time
+from kg.parallel import _executor
+
+if __name__ == "__main__":
+    pool = _executor(2)
+    for job in [pool.submit(time.sleep, 0.5) for _ in range(2)]:   # both workers started
+        job.result()
+    from multiprocessing import forkserver
+    pids = [forkserver._forkserver._forkserver_pid, *pool._processes]
+    print(json.dumps(pids), flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)                  # as the out-of-memory killer would
+"""
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"                                   # a zombie has ended; only its parent may reap it
+
+
+def test_workers_and_forkserver_end_when_the_build_is_killed_outright(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    script = tmp_path / "killed.py"
+    script.write_text(_KILLED_PARENT)
+    out, err = tmp_path / "pids.json", tmp_path / "stderr.txt"   # files, not pipes: orphans would hold a pipe open
+    with out.open("w") as stdout, err.open("w") as stderr:
+        subprocess.run([sys.executable, str(script)], stdout=stdout, stderr=stderr, timeout=120, cwd=ROOT)
+    pids = json.loads(out.read_text())
+    assert len(pids) == 3, err.read_text()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(map(_running, pids)):
+        time.sleep(0.1)
+    left = [pid for pid in pids if _running(pid)]
+    for pid in left:                                      # do not leave them to the next test either
+        os.kill(pid, 9)
+    assert not left, "worker or forkserver processes outlived the build that started them"
