@@ -146,9 +146,43 @@ def _near_best(rows, lo, dot, inter, norm, normp, size, sizep, order, k):
     return r_e[keep], col[keep]
 
 
+def _contenders(r_e: np.ndarray, levels, k: int) -> np.ndarray:
+    """Positions of the candidates that may be among their row's ``k`` best, ranked by ``levels``
+    (functions of positions, larger first, each breaking the ties of the one before): a few
+    partitions per row instead of ordering every candidate.  Ties are the rule, not the
+    exception: at 50,000 reports 158 million candidates for 411,970 kept pairs, most of a row's
+    candidates tied on its k-th score, and sorting them all took most of the similarity's time.
+
+    >>> r, d, j = np.array([0, 0, 0, 0, 1]), np.array([0.9, 0.5, 0.5, 0.5, 0.1]), np.array([7, 3, 1, 2, 4])
+    >>> sorted(_contenders(r, (lambda p: d[p], lambda p: -j[p]), 2).tolist())
+    [0, 2, 4]
+    """
+    by = np.argsort(r_e.astype(np.int32), kind="stable")
+    cuts = (np.flatnonzero(np.diff(r_e[by])) + 1).tolist()
+    keep = [_k_best(by[lo:hi], levels, k) for lo, hi in zip([0, *cuts], [*cuts, len(by)])]
+    return np.concatenate(keep) if keep else by
+
+
+def _k_best(pos: np.ndarray, levels, k: int) -> np.ndarray:
+    out = []
+    for key in levels:
+        if len(pos) <= k:
+            break
+        v = key(pos)
+        kth = np.partition(v, len(v) - k)[len(v) - k]
+        better = v > kth
+        out.append(pos[better])
+        k -= int(better.sum())
+        pos = pos[v == kth]
+    out.append(pos)
+    return np.concatenate(out)
+
+
 def _ranked(names, lo, r_e, col, dot, inter, norm, normp, size, sizep, order, k, min_score) -> list[Similar]:
     disc, jac, shared = _scores(lo, r_e, col, dot, inter, norm, normp, size, sizep, order)
     j = order[col]
+    some = _contenders(r_e, (lambda p: disc[p], lambda p: jac[p], lambda p: -j[p]), k)
+    r_e, j, disc, jac, shared = r_e[some], j[some], disc[some], jac[some], shared[some]
     ranked = np.lexsort((j, -jac, -disc, r_e))
     r_e, j, jac, disc, shared = r_e[ranked], j[ranked], jac[ranked], disc[ranked], shared[ranked]
     rank = np.arange(len(r_e)) - np.searchsorted(r_e, r_e)
