@@ -16,7 +16,9 @@ similarity, then Jaccard, then IRI), found exactly without scoring every pair:
   product (one ``maximum.reduceat`` over a block of rows of the sparse × dense
   product);
 * the ``top_k``-th best chunk score is a floor that at least ``top_k`` others
-  reach, so only the chunks whose best score reaches it are scored in full.
+  reach, so only the chunks whose best score reaches it are scored in full;
+* scores tie a lot (equal adoption vectors), so of those a few partitions per row keep the
+  candidates that can still be among the ``top_k`` (:func:`_contenders`), and only these are sorted.
 
 >>> import numpy as np
 >>> from scipy import sparse
