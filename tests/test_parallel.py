@@ -1,6 +1,9 @@
 """Extraction in worker processes: same results as in-process, and one bad file harms nobody."""
+import json
 import os
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -110,10 +113,6 @@ def _running(pid: int) -> bool:
 
 
 def test_workers_and_forkserver_end_when_the_build_is_killed_outright(tmp_path):
-    import json
-    import subprocess
-    import sys
-
     script = tmp_path / "killed.py"
     script.write_text(_KILLED_PARENT)
     out, err = tmp_path / "pids.json", tmp_path / "stderr.txt"   # files, not pipes: orphans would hold a pipe open
