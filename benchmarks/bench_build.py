@@ -591,6 +591,9 @@ def parse_args(argv: Optional[list[str]] = None):
     ap.add_argument("--default-timeout", type=float, default=10,
                     help="minutes for the one default build with validation (default 10)")
     ap.add_argument("--skip", default="", help="parts to leave out: default,jobs,incremental,queries,export")
+    ap.add_argument("--page", type=Path, metavar="FILE",
+                    help="write the page here instead of benchmarks/RESULTS.md, which stays the record of the "
+                         "last full run (for a run of some parts, e.g. --sizes 10000 --skip default,jobs,queries,export)")
     ap.add_argument("--queries-on", type=Path, metavar="OUT",
                     help="only the canned-query table, on the store already built in OUT (a full run leaves its "
                          "largest in WORK/out/N): to measure a change to queries/ without building again")

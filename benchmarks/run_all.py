@@ -5,6 +5,8 @@
     python benchmarks/run_all.py --sizes 1000 --runs 1     # quick
     python benchmarks/run_all.py --sizes 1000,10000,50000  # the full-scale targets
     python benchmarks/run_all.py --queries-on /tmp/fazhi-bench/out/50000   # the queries only, see below
+    python benchmarks/run_all.py --sizes 10000 --skip default,jobs,queries,export \
+        --page benchmarks/runs/incremental.md               # some parts; RESULTS.md is left as it is
 
 RESULTS.md starts with the machine (CPU, cores, RAM, load average before and
 after: other work on the machine slows every figure), the date, the commit and
@@ -114,6 +116,8 @@ def main(argv: list[str] | None = None) -> None:
     target = RESULTS
     if args.queries_on:
         target = RESULTS.parent / "runs" / f"{started:%Y-%m-%d}-queries-{measured.split()[0]}.md"
+    if args.page:
+        target = args.page
 
     def write(sections, small: list[str] | None) -> None:
         """RESULTS.md as far as the run has got: a run of an hour that is stopped keeps its tables."""

@@ -43,7 +43,7 @@ from rdflib import Literal as RLiteral, Namespace, URIRef
 from rdflib.namespace import PROV, RDF, RDFS
 
 from kg import extract, iri
-from kg.derive import ReportSummary, derive_all, summarize
+from kg.derive import ReportSummary, derive_blocks, summarize
 from kg.emit import report_triples
 from kg.export import atomic_file, write_turtle
 from kg.gazetteer import Gazetteer
@@ -433,8 +433,8 @@ def write_shared_graphs(cs: CorpusStore, fingerprint: str = "") -> None:
         cs.set_state("gazetteer", stamp)
         trim_heap()                             # the gazetteer's records, before the derivation's peak
     # the derivers keep per-report work in the manifest's derive_* tables, valid for this fingerprint
-    derived = derive_all(cs.summaries(), cs.out_dir / MANIFEST, fingerprint, oxigraph=True)
-    cs.replace_graph(GRAPH_DERIVED, derived)
+    derived = derive_blocks(cs.summaries(), cs.out_dir / MANIFEST, fingerprint, oxigraph=True)
+    cs.replace_blocks(GRAPH_DERIVED, derived)
 
 
 def codes_in_use(cs: CorpusStore) -> list[str]:

@@ -11,11 +11,15 @@ a report changes, so derived facts stay true).
 A deriver is a module in :mod:`kg.derivers` with ``NAME`` and
 ``derive(summaries) -> Iterable[Triple]``; being there registers it.  A deriver
 may also have ``derive_cached(summaries, cache)``, which returns the same triples
-but keeps what it computed per report in a :class:`DeriveCache`, so that a
-build after a small change costs about what changed (:func:`derive_all`).
+as :class:`Block` objects and keeps what it computed per report in a
+:class:`DeriveCache`, so that a build after a small change costs about what
+changed (:func:`derive_blocks`): the store writes only the blocks whose key it
+has not seen, and takes away those that did not come again
+(:meth:`kg.store.CorpusStore.replace_blocks`).
 """
 from __future__ import annotations
 
+import hashlib
 import importlib
 import json
 import pkgutil
@@ -25,6 +29,36 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 from kg.model import Document
+
+
+@dataclass(frozen=True)
+class Block:
+    """Derived triples that come and go together (one reuse group, one count node), named by a
+    16-byte ``key`` made from what they follow from (:func:`block_key`): equal keys, equal
+    triples, within one pipeline.  ``triples`` makes them; it is called only for a key the
+    store has not seen, which is what makes a build after a small change cheap.  Blocks may
+    share triples (two groups may both say that a report reuses another's text); the triple
+    stays while any block holding it does.
+
+    >>> b = Block(block_key("count", "x", 3), lambda: [("s", "p", "o")])
+    >>> len(b.key), list(b.triples())
+    (16, [('s', 'p', 'o')])
+    """
+
+    key: bytes
+    triples: Callable[[], Iterable[tuple]]
+
+
+def block_key(*parts) -> bytes:
+    """A :class:`Block` key from the values its triples are made of (strings, numbers, tuples of
+    them): their ``repr``, hashed, so that a value written differently gives another key.
+
+    >>> block_key("adoption", "p", "m", 3, 0) == block_key("adoption", "p", "m", 3, 0)
+    True
+    >>> block_key("a", "bc") == block_key("ab", "c")
+    False
+    """
+    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).digest()
 
 
 @dataclass(frozen=True)
@@ -253,7 +287,8 @@ def _modules() -> dict:
 
 def derive_all(summaries: Sequence[ReportSummary], cache: Optional[Path] = None, version: str = "",
                oxigraph: bool = False) -> Iterator[tuple]:
-    """The triples of every registered deriver.
+    """The triples of every registered deriver (those of :func:`derive_blocks`, one block after
+    another; without a cache, each deriver's ``derive``).
 
     ``cache``: a :class:`DeriveCache` file (the build's ``DIR/manifest.sqlite``) and
     ``version`` the pipeline's fingerprint: a deriver with ``derive_cached(summaries,
@@ -263,26 +298,37 @@ def derive_all(summaries: Sequence[ReportSummary], cache: Optional[Path] = None,
     makes its terms with pyoxigraph rather than rdflib (for the store, which takes
     them as they are); others always yield rdflib terms.
     """
-    found = derivers()
-    modules = _modules() if cache is not None and version else {}
-    if not any(hasattr(m, "derive_cached") for m in modules.values()):
+    if cache is None or not version or not any(hasattr(m, "derive_cached") for m in _modules().values()):
         ordered = sorted(summaries, key=lambda s: s.sha256)   # input order must not change the result
-        for fn in found.values():
+        for fn in derivers().values():
             yield from fn(ordered)
         return
+    for block in derive_blocks(summaries, cache, version, oxigraph):
+        yield from block.triples()
+
+
+def derive_blocks(summaries: Sequence[ReportSummary], cache: Path, version: str,
+                  oxigraph: bool = False) -> Iterator[Block]:
+    """Every registered deriver's triples as :class:`Block` objects, with the cache of
+    :func:`derive_all`.  A deriver without ``derive_cached`` gives one block, keyed by its
+    triples themselves (so they are made every time).
+    """
+    from kg.store import row_writer, trim_heap
+
     if not isinstance(summaries, Summaries):
         by_sha = {s.sha256: s for s in summaries}
         summaries = Summaries(by_sha, lambda hs: [by_sha[h] for h in hs])
-    from kg.store import trim_heap
-
+    modules = _modules()
     store = DeriveCache(cache, version)
     try:
-        for name, fn in found.items():
+        for name, fn in derivers().items():
             mod = modules.get(name)
             if mod is not None and fn is mod.derive and hasattr(mod, "derive_cached"):
                 yield from mod.derive_cached(summaries, store, oxigraph)
             else:
-                yield from fn(list(summaries))
+                made = list(fn(list(summaries)))
+                as_row = row_writer()
+                yield Block(block_key(name, *map(as_row, made)), lambda made=made: made)
             # What one deriver freed goes back to the system before the next one runs: glibc
             # keeps freed pages otherwise, and the next deriver's peak comes on top (at 50,000
             # reports this handed back 120 MB after the aggregates).

@@ -289,18 +289,28 @@ def test_an_exception_between_batches_leaves_a_store_the_next_build_completes(tm
 
 
 def test_an_interruption_inside_the_shared_graphs_is_redone(tmp_path, corpus, monkeypatch):
+    """Cut in the middle of the derived graph, after some of its blocks were written."""
     out = tmp_path / "out"
-    real = CorpusStore.replace_graph
+    real = CorpusStore.replace_blocks
+    given = []
 
-    def broken(self, graph, triples):
-        if graph == GRAPH_DERIVED:
-            raise KeyboardInterrupt
-        return real(self, graph, triples)
+    def broken(self, graph, blocks):
+        def some():
+            for block in blocks:
+                if len(given) == 5:
+                    raise KeyboardInterrupt
+                given.append(block.key)
+                yield block
+        return real(self, graph, some())
 
-    monkeypatch.setattr(CorpusStore, "replace_graph", broken)
+    monkeypatch.setattr(kg.store, "_CHUNK", 3)              # rows are written before the cut
+    monkeypatch.setattr(CorpusStore, "replace_blocks", broken)
     with pytest.raises(KeyboardInterrupt):
         build([corpus], out, validate=False)
-    monkeypatch.setattr(CorpusStore, "replace_graph", real)
+    assert len(given) == 5
+    with sqlite3.connect(out / "manifest.sqlite") as db:
+        assert db.execute("SELECT COUNT(*) FROM shared_block").fetchone()[0] >= 3
+    monkeypatch.setattr(CorpusStore, "replace_blocks", real)
     build([corpus], out, validate=False)
     build([corpus], tmp_path / "scratch", validate=False)
     _assert_same_build(out, tmp_path / "scratch")
@@ -551,3 +561,64 @@ def test_a_row_writer_forgets_iris_past_its_limit_and_still_writes_every_row():
         assert row((s, p, L(str(i)))) == f'<https://e/s{i}> <https://e/p> "{i}"'
         assert row((s, p, NamedNode(f"https://e/o{i}"))) == f"<https://e/s{i}> <https://e/p> <https://e/o{i}>"
         assert len(row.iris) <= 100
+
+
+def _block(name: str, *triples, made=None):
+    """A derived block whose key is its name; ``made`` records each time its triples are made."""
+    from kg.derive import Block, block_key
+
+    def make():
+        if made is not None:
+            made.append(name)
+        return list(triples)
+    return Block(block_key(name), make)
+
+
+@pytest.mark.parametrize("trusted", [True, False], ids=["rows-in-manifest", "after-a-kill"])
+def test_replacing_blocks_makes_only_new_blocks_and_keeps_triples_another_block_holds(tmp_path, monkeypatch, trusted):
+    """After one changed report most derived blocks come again: they are not made again; a block
+    that did not come back takes its triples with it, except those another block still holds
+    (or a report graph: the union keeps those).  After a kill the graph is written whole."""
+    monkeypatch.setattr(kg.store, "_CHUNK", 2)
+    t1, t2, t3, t4 = (_t(f"s{i}", "p", str(i)) for i in range(1, 5))
+    with CorpusStore.open(tmp_path) as cs:
+        cs.put_report(Entry("ab" * 32, "a.txt", EX + "report/a", "{}"), [t3])
+        made = []
+        assert cs.replace_blocks(GRAPH_DERIVED, [_block("A", t1, t2, t1, made=made), _block("B", t2, t3, made=made),
+                                                 _block("A", t1, t2, made=made)]) == (2, 0)
+        assert made == ["A", "B", "A"]
+        assert cs.count(GRAPH_DERIVED) == 3
+        if not trusted:
+            cs.set_state(f"blocks:{GRAPH_DERIVED}", None)   # as after a kill in the middle
+        made.clear()
+        written, removed = cs.replace_blocks(GRAPH_DERIVED, [_block("B", t2, t3, made=made), _block("C", t4, made=made)])
+        assert (written, removed) == ((1, 1) if trusted else (2, 0))
+        assert made == (["C"] if trusted else ["B", "C"])
+        values = sorted(q.object.value for q in cs.store.quads_for_pattern(None, None, None, NamedNode(GRAPH_DERIVED)))
+        assert values == ["2", "3", "4"]
+        _union_is_set_of_named(cs.store)
+        # B goes: t3 stays in the union (the report holds it), t2 goes with the last block holding it
+        assert cs.replace_blocks(GRAPH_DERIVED, [_block("C", t4)]) == (0, 1)
+        assert cs.count(GRAPH_DERIVED) == 1
+        assert sorted(q.object.value for q in cs.store.quads_for_pattern(None, None, None, DefaultGraph())) == ["3", "4"]
+        _union_is_set_of_named(cs.store)
+        assert cs.db.execute("SELECT COUNT(*) FROM block_row").fetchone()[0] == 1
+
+
+def test_blocks_are_not_trusted_with_another_store(tmp_path):
+    """The manifest's rows describe the store they were written with: with the store folder
+    deleted behind its back, the derived graph is written again whole."""
+    t1 = _t("s1", "p", "1")
+    with CorpusStore.open(tmp_path) as cs:
+        cs.replace_blocks(GRAPH_DERIVED, [_block("A", t1)])
+    shutil.rmtree(tmp_path / "store")
+    with CorpusStore.open(tmp_path) as cs:
+        made = []
+        assert cs.replace_blocks(GRAPH_DERIVED, [_block("A", t1, made=made)]) == (1, 0)
+        assert made == ["A"] and cs.count(GRAPH_DERIVED) == 1 and cs.count() == 1
+
+
+def test_a_derived_blank_node_is_refused_by_name(tmp_path):
+    with CorpusStore.open(tmp_path) as cs:
+        with pytest.raises(ValueError, match="blank node"):
+            cs.replace_blocks(GRAPH_DERIVED, [_block("A", (BlankNode(), NamedNode(EX + "p"), Literal("1")))])

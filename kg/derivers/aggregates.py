@@ -28,7 +28,7 @@ changed report reads one summary and adds up the cached shares: linear in the co
 cheap.  Counts are as of the last build: SPARQL updates (``kg serve --allow-update``) do
 not change them.
 
->>> from kg.derive import ReportSummary
+>>> from kg.derive import Block, ReportSummary, block_key
 >>> d, p, m = "urn:d", "urn:p", "urn:m"
 >>> s = ReportSummary("urn:r", "ab", "a.txt", d, "甲乡", 2024, implements=((d, m),), parents=((d, p),), provinces=(p,))
 >>> t = Totals.of([share(s, {})])
@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
 from kg import iri
-from kg.derive import ReportSummary
+from kg.derive import Block, ReportSummary, block_key
 
 NAME = "aggregates"
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent.parent / "ontology"
@@ -176,45 +176,72 @@ def _node(kind: str, *keys: str) -> str:
     return f"{iri.ID}count/{kind}/" + hashlib.sha1("\x1f".join(keys).encode("utf-8")).hexdigest()[:20]
 
 
-def triples(t: Totals, named: Callable, integer: Callable) -> Iterator[tuple]:
+def blocks(t: Totals, named: Callable, integer: Callable) -> Iterator[Block]:
+    """One :class:`kg.derive.Block` per count node and per report, keyed by the counts, so that a
+    build after one changed report writes only the nodes whose counts changed."""
     a = named(RDF_TYPE)
     fz = {n: named(FZ + n) for n in (
         "ProvinceAdoption", "ConceptSpread", "CampaignTurnout", "ShortcomingTopicCount", "countedProvince",
         "countedConcept", "implementerCount", "plannerOnlyCount", "provinceCount", "participantCount", "reportCount",
         "pointCount", "lacksSectionType", "mechanismCount", "campaignCount", "figureCount")}
-    for (p, m), (impl, plan) in t.adoption().items():
+
+    def adoption(p: str, m: str, impl: int, plan: int) -> Iterator[tuple]:
         n = named(_node("adoption", p, m))
         yield n, a, fz["ProvinceAdoption"]
         yield n, fz["countedProvince"], named(p)
         yield n, fz["countedConcept"], named(m)
         yield n, fz["implementerCount"], integer(impl)
         yield n, fz["plannerOnlyCount"], integer(plan)
-    for m, (provinces, divisions) in t.spread().items():
+
+    def spread(m: str, provinces: int, divisions: int) -> Iterator[tuple]:
         n = named(_node("spread", m))
         yield n, a, fz["ConceptSpread"]
         yield n, fz["countedConcept"], named(m)
         yield n, fz["provinceCount"], integer(provinces)
         yield n, fz["implementerCount"], integer(divisions)
-    for c, divisions in t.turnout().items():
+
+    def turnout(c: str, divisions: int) -> Iterator[tuple]:
         n = named(_node("turnout", c))
         yield n, a, fz["CampaignTurnout"]
         yield n, fz["countedConcept"], named(c)
         yield n, fz["participantCount"], integer(divisions)
-    for topic, (reports, points) in sorted(t.topics.items()):
+
+    def topic(topic: str, reports: int, points: int) -> Iterator[tuple]:
         n = named(_node("shortcoming-topic", topic))
         yield n, a, fz["ShortcomingTopicCount"]
         yield n, fz["countedConcept"], named(topic)
         yield n, fz["reportCount"], integer(reports)
         yield n, fz["pointCount"], integer(points)
-    parts = {pt: named(pt) for pt in PART_TYPES}
-    for report, types, (mechanisms, campaigns, figures) in sorted(t.reports, key=lambda x: x[0]):
+
+    def report(report: str, types: tuple, mechanisms: int, campaigns: int, figures: int) -> Iterator[tuple]:
         r = named(report)
         for pt in PART_TYPES:
             if pt not in types:
-                yield r, fz["lacksSectionType"], parts[pt]
+                yield r, fz["lacksSectionType"], named(pt)
         yield r, fz["mechanismCount"], integer(mechanisms)
         yield r, fz["campaignCount"], integer(campaigns)
         yield r, fz["figureCount"], integer(figures)
+
+    def block(make: Callable, *values) -> Block:
+        # the section types as a sorted tuple: the key must not depend on the order they were recorded in
+        values = tuple(tuple(sorted(v)) if isinstance(v, tuple) else v for v in values)
+        return Block(block_key(NAME, make.__name__, *values), lambda: make(*values))
+
+    for (p, m), (impl, plan) in t.adoption().items():
+        yield block(adoption, p, m, impl, plan)
+    for m, (provinces, divisions) in t.spread().items():
+        yield block(spread, m, provinces, divisions)
+    for c, divisions in t.turnout().items():
+        yield block(turnout, c, divisions)
+    for name, (reports, points) in sorted(t.topics.items()):
+        yield block(topic, name, reports, points)
+    for r, types, (mechanisms, campaigns, figures) in sorted(t.reports, key=lambda x: x[0]):
+        yield block(report, r, types, mechanisms, campaigns, figures)
+
+
+def triples(t: Totals, named: Callable, integer: Callable) -> Iterator[tuple]:
+    for b in blocks(t, named, integer):
+        yield from b.triples()
 
 
 def _rdflib_terms() -> tuple[Callable, Callable]:
@@ -240,8 +267,8 @@ def derive(summaries: Sequence[ReportSummary]) -> Iterator[tuple]:
 _SCHEMA = "CREATE TABLE IF NOT EXISTS derive_aggregates_share (sha256 TEXT PRIMARY KEY, share TEXT NOT NULL)"
 
 
-def derive_cached(summaries, cache, oxigraph: bool = False) -> Iterator[tuple]:
-    """The triples of :func:`derive`; each report's :func:`share` is kept in ``cache`` (a
+def derive_cached(summaries, cache, oxigraph: bool = False) -> Iterator[Block]:
+    """The triples of :func:`derive`, as :func:`blocks`; each report's :func:`share` is kept in ``cache`` (a
     :class:`kg.derive.DeriveCache`) by content hash, so only new reports' summaries are read.
     A share depends only on the summary and the ontology's topics, both covered by the
     cache's version (the pipeline's fingerprint).
@@ -275,7 +302,7 @@ def derive_cached(summaries, cache, oxigraph: bool = False) -> Iterator[tuple]:
             db.executemany("INSERT INTO aggregates_keep VALUES (?)", [(h,) for h in hashes])
             db.execute("DELETE FROM derive_aggregates_share WHERE sha256 NOT IN (SELECT sha256 FROM aggregates_keep)")
     totals = Totals.of(json.loads(text) for (text,) in db.execute("SELECT share FROM derive_aggregates_share"))
-    yield from triples(totals, *(_oxigraph_terms() if oxigraph else _rdflib_terms()))
+    yield from blocks(totals, *(_oxigraph_terms() if oxigraph else _rdflib_terms()))
 
 
 READ_CHUNK = 2000               # new reports' summaries read at a time

@@ -64,7 +64,7 @@ from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 
 from kg import iri
-from kg.derive import Passage, ReportSummary
+from kg.derive import Block, Passage, ReportSummary, block_key
 from kg.gazetteer import split_suffix
 from kg.scratch import Scratch, clean
 
@@ -493,6 +493,12 @@ class Corpus:
     def groups(self, summary_of: Callable[[int], ReportSummary]) -> Iterator[Group]:
         """The groups with at least one copy, in order of their templates' precedence (one at a
         time: a group holds its members' summaries)."""
+        for template, copies in self.group_positions():
+            yield self.group(template, copies, summary_of)
+
+    def group_positions(self) -> Iterator[tuple[int, list[int]]]:
+        """(template, its copies) of every group with at least one copy, as positions, in order
+        of the templates' precedence; copies in order too."""
         copies = np.flatnonzero(self.template >= 0)
         templates = self.template[copies]
         by = np.argsort(templates, kind="stable")          # copies stay in order within a group
@@ -504,8 +510,20 @@ class Corpus:
                 continue
             if n % CHECK_EVERY == 0:
                 self.scratch.keep_within()
-            ref = self._ref(int(templates[lo]), summary_of)
-            yield Group(ref, tuple(Copy(self._ref(j, summary_of), float(self.score[j])) for j in copies[lo:hi].tolist()))
+            yield int(templates[lo]), copies[lo:hi].tolist()
+
+    def group(self, template: int, copies: Sequence[int], summary_of: Callable[[int], ReportSummary]) -> Group:
+        return Group(self._ref(template, summary_of),
+                     tuple(Copy(self._ref(j, summary_of), float(self.score[j])) for j in copies))
+
+    def group_key(self, template: int, copies: Sequence[int]) -> bytes:
+        """The :class:`kg.derive.Block` key of a group: its passages, by report content hash and
+        place in the report, and the copies' similarities.  A report's summary (division,
+        year, passages) is a function of its content, so these decide the group's triples."""
+        def at(j: int) -> tuple[str, int]:
+            return self.sha[int(self.rep[j])], int(self.kept[j])
+
+        return block_key(NAME, at(template), *((*at(j), float(self.score[j])) for j in copies))
 
     def _ref(self, j: int, summary_of: Callable[[int], ReportSummary]) -> Ref:
         return Ref(summary_of(int(self.rep[j])), int(self.kept[j]))
@@ -673,8 +691,8 @@ CREATE TABLE IF NOT EXISTS derive_reuse_state (key TEXT PRIMARY KEY, value TEXT 
 """
 
 
-def derive_cached(summaries, cache, oxigraph: bool = False) -> Iterator[tuple]:
-    """The triples of :func:`derive`, computed from what ``cache`` (a :class:`kg.derive.DeriveCache`)
+def derive_cached(summaries, cache, oxigraph: bool = False) -> Iterator[Block]:
+    """The triples of :func:`derive`, a :class:`kg.derive.Block` per group, computed from what ``cache`` (a :class:`kg.derive.DeriveCache`)
     kept of the last run: only new reports are masked and MinHashed, and only passages whose
     candidates changed are decided again (:func:`decide`).
 
@@ -725,8 +743,8 @@ def derive_cached(summaries, cache, oxigraph: bool = False) -> Iterator[tuple]:
         scratch.close()
 
 
-def _decided(db, corpus: Corpus, hashes: list[str], wanted: set[str], before: set[str], oxigraph: bool) -> Iterator[tuple]:
-    """:func:`derive_cached` once the corpus is indexed: decide, save the decisions, yield the triples."""
+def _decided(db, corpus: Corpus, hashes: list[str], wanted: set[str], before: set[str], oxigraph: bool) -> Iterator[Block]:
+    """:func:`derive_cached` once the corpus is indexed: decide, save the decisions, yield the groups' blocks."""
     index = {h: n for n, h in enumerate(hashes)}
     is_new = np.fromiter((h not in before for h in hashes), dtype=bool, count=len(hashes))
     fresh = np.flatnonzero(is_new[corpus.rep]) if before else np.zeros(0, dtype=np.int64)
@@ -771,8 +789,9 @@ def _decided(db, corpus: Corpus, hashes: list[str], wanted: set[str], before: se
         (meta,), = db.execute("SELECT meta FROM derive_reuse_report WHERE sha256 = ?", (corpus.sha[r],))
         return _light(corpus.sha[r], meta)
 
-    for group in corpus.groups(light):
-        yield from group_triples(group, terms)
+    for template, copies in corpus.group_positions():
+        yield Block(corpus.group_key(template, copies),
+                    functools.partial(lambda t, c: group_triples(corpus.group(t, c, light), terms), template, copies))
 
 
 def _save_decisions(db, corpus: Corpus, hashes: list[str], wanted: set[str], gone: list[str]) -> None:

@@ -207,13 +207,21 @@ def _county_and_towns(rng: random.Random, n: int) -> list[ReportSummary]:
     return reports
 
 
-def _derived(reports, cache, oxigraph=False):
+def _derived(reports, cache, oxigraph=False, keys=None):
+    """The triples of the cached derivation; ``keys``: a dict of block key → its triples, kept
+    across calls, in which a key must always stand for the same triples."""
     from kg.derive import DeriveCache, Summaries
 
     by_sha = {s.sha256: s for s in reports}
     store = DeriveCache(cache, "test")
+    got = set()
     try:
-        return set(reuse.derive_cached(Summaries(by_sha, lambda hs: [by_sha[h] for h in hs]), store, oxigraph))
+        for block in reuse.derive_cached(Summaries(by_sha, lambda hs: [by_sha[h] for h in hs]), store, oxigraph):
+            triples = frozenset(block.triples())
+            if keys is not None:
+                assert keys.setdefault(block.key, triples) == triples, "one block key, two sets of triples"
+            got |= triples
+        return got
     finally:
         store.close()
 
@@ -225,8 +233,9 @@ def test_derivation_with_a_cache_equals_derivation_from_scratch_after_every_chan
     pool = _county_and_towns(rng, 40)
     cache = tmp_path / "derive-cache.sqlite"
     current = pool[:30]
+    keys = {}
     for step in range(12):
-        got = _derived(current, cache)
+        got = _derived(current, cache, keys=keys)
         assert got == set(derive(current)), f"step {step}"
         if step == 0:
             assert any(p == FZ.reusesTextOf for _, p, _ in got)
