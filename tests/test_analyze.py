@@ -75,11 +75,18 @@ def test_results_are_written_back_as_a_named_graph(seeds):
     assert {q.subject.value for q in members} == set(sets)
 
 
-def test_rerun_replaces_the_named_graph_in_a_store(tmp_path, seeds):
+def _with_store(tmp_path: Path, seeds: Path) -> Path:
+    """An output folder with the seeds' graph.ttl and an empty store (the build's persistent store,
+    when there is one), for the analysis to write into."""
     out = tmp_path / "out"
     out.mkdir()
     (out / "graph.ttl").write_bytes((seeds / "graph.ttl").read_bytes())
-    ox.Store(str(out / "store"))      # the build's persistent store, when there is one
+    ox.Store(str(out / "store"))
+    return out
+
+
+def test_rerun_replaces_the_named_graph_in_a_store(tmp_path, seeds):
+    out = _with_store(tmp_path, seeds)
     analyze(out)
     first = len(ox.Store.read_only(str(out / "store")))
     analyze(out)
@@ -96,9 +103,7 @@ def test_rerun_in_chunks_leaves_no_stale_results(tmp_path, seeds, monkeypatch):
     """The previous analysis leaves the store a few triples per transaction; only it leaves."""
     import kg.analysis.writeback as writeback
 
-    out = tmp_path / "out"
-    out.mkdir()
-    (out / "graph.ttl").write_bytes((seeds / "graph.ttl").read_bytes())
+    out = _with_store(tmp_path, seeds)
     store = ox.Store(str(out / "store"))
     other = ox.Quad(ox.NamedNode(ID + "division/x"), ox.NamedNode(FZ + "implements"), ox.NamedNode(ID + "mechanism/y"))
     store.add(other)                                              # a report's triple in the default graph
@@ -118,10 +123,7 @@ def test_rerun_removes_blank_node_triples_of_the_old_analysis(tmp_path, seeds, m
     """A triple with a blank node (written into the analysis graph by an update) leaves too."""
     import kg.analysis.writeback as writeback
 
-    out = tmp_path / "out"
-    out.mkdir()
-    (out / "graph.ttl").write_bytes((seeds / "graph.ttl").read_bytes())
-    ox.Store(str(out / "store"))
+    out = _with_store(tmp_path, seeds)
     analyze(out)
     store = ox.Store(str(out / "store"))
     first = len(store)
@@ -134,6 +136,64 @@ def test_rerun_removes_blank_node_triples_of_the_old_analysis(tmp_path, seeds, m
     store = ox.Store.read_only(str(out / "store"))
     assert len(store) == first
     assert not [q for q in store if isinstance(q.subject, ox.BlankNode) and q.predicate == note.predicate]
+
+
+def _analysis_graphs(out: Path) -> tuple[set, set, set]:
+    """The analysis graph of the store, the default graph's triples, and what analysis.trig says."""
+    store = ox.Store.read_only(str(out / "store"))
+    named = {q.triple for q in store.quads_for_pattern(None, None, None, GRAPH)}
+    default = {q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+    trig = ox.Store()
+    trig.load(path=str(out / "analysis" / "analysis.trig"), format=ox.RdfFormat.TRIG)
+    return named, default, {q.triple for q in trig}
+
+
+def test_a_rerun_changes_in_the_store_only_the_lines_that_changed(tmp_path, seeds, monkeypatch):
+    """The second run with another reuse weight, and a third like it: the store ends as the file
+    says, without the whole graph being replaced; what the last run left stays trusted."""
+    import kg.analysis.writeback as writeback
+
+    out = _with_store(tmp_path, seeds)
+    analyze(out)
+    first, _, _ = _analysis_graphs(out)
+    changes = []
+    real = writeback._change_in_store
+
+    def spy(cs, trig, previous, again, load):
+        changes.append((int((~again).sum()), sum(1 for _ in writeback._statements(load))))
+        return real(cs, trig, previous, again, load)
+
+    def replace(*args):
+        raise AssertionError("the whole graph was replaced")
+
+    monkeypatch.setattr(writeback, "_change_in_store", spy)
+    monkeypatch.setattr(writeback, "_replace_in_store", replace)
+    analyze(out, reuse_weight=0.5)
+    named, default, said = _analysis_graphs(out)
+    assert named == said and default == named and named != first
+    removed, added = changes[-1]
+    assert removed == added == 1             # the run's fz:reuseWeight line; the seeds have nothing to discount
+    analyze(out, reuse_weight=0.5)
+    assert changes[-1] == (0, 0)
+    assert _analysis_graphs(out)[0] == said
+
+
+def test_a_rerun_after_the_graph_was_changed_replaces_it_whole(tmp_path, seeds, monkeypatch):
+    """An update took a triple out of the analysis graph: the previous file no longer says what the
+    store holds, and the rerun writes the graph again whole."""
+    import kg.analysis.writeback as writeback
+
+    out = _with_store(tmp_path, seeds)
+    analyze(out)
+    named, _, _ = _analysis_graphs(out)
+    store = ox.Store(str(out / "store"))
+    gone = sorted(named, key=str)[0]
+    store.remove(ox.Quad(*gone, GRAPH))
+    del store
+    monkeypatch.setattr(writeback, "_change_in_store", lambda *a: pytest.fail("trusted a changed graph"))
+    analyze(out)
+    named_again, default, said = _analysis_graphs(out)
+    assert named_again == said == named and gone in default
 
 
 def _two(quote_a: str, quote_b: str, extra: tuple = ()) -> Corpus:

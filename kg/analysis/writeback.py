@@ -17,8 +17,9 @@ import tempfile
 from contextlib import ExitStack
 from itertools import islice
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Optional
 
+import numpy as np
 import pyoxigraph as ox
 
 from kg.atomicfile import replacing
@@ -31,6 +32,8 @@ FZ = "https://w3id.org/fazhi-kg/ont#"
 GRAPH = ox.NamedNode(ID + "graph/analysis")
 CHUNK = 20_000                  # triples removed per transaction when the previous analysis is replaced
 HEADER = f"@prefix fz: <{FZ}> .\n@prefix fzid: <{ID}> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n\n"
+_PREFIXES = f"PREFIX fz: <{FZ}>\nPREFIX fzid: <{ID}>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+STATE = "analysis.trig"         # manifest state: the hash of the analysis.trig in the store and the graph's size
 
 
 def iri_for(kind: str, key: str) -> str:
@@ -88,33 +91,129 @@ def analysis_triples(*, centrality: Centrality, communities: list[Community], si
 
 
 def write_back(out_dir: str | Path, triples: Iterable[str]) -> Path:
-    """Write the named graph to ``DIR/analysis/analysis.trig`` (and into ``DIR/store/`` when there is one)."""
+    """Write the named graph to ``DIR/analysis/analysis.trig`` (and into ``DIR/store/`` when there is one).
+
+    A rerun changes in the store only what changed: the lines (statements) of the new
+    file that the previous one did not have are added, those it had that did not come
+    again are deleted.  That holds while the store's analysis graph is as the previous
+    run left it: the manifest keeps the previous file's hash and the graph's size then
+    (state ``analysis.trig``), and a few of the previous lines are checked in the store.
+    Otherwise (no previous run, a build or an update changed the graph) the whole graph is
+    replaced (:func:`_replace_in_store`).
+    """
+    from kg.store import CorpusStore
+
     target = Path(out_dir) / "analysis" / "analysis.trig"
     store_dir = Path(out_dir) / "store"
-    body = None
     with ExitStack() as stack:
+        cs = stack.enter_context(CorpusStore.open(out_dir)) if store_dir.is_dir() else None
         f = stack.enter_context(replacing(target, "w", encoding="utf-8"))
-        f.write(HEADER + f"<{GRAPH.value}> {{\n")
-        if store_dir.is_dir():
-            # the same triples as plain Turtle, for the store's bulk loader (it loads a TriG file
-            # only into the graph the file names, and the store wants them in two)
-            body = Path(stack.enter_context(tempfile.TemporaryDirectory(dir=target.parent))) / "analysis.ttl"
-            g = stack.enter_context(body.open("w", encoding="utf-8"))
-            g.write(HEADER)
+        opening = HEADER + f"<{GRAPH.value}> {{\n"
+        f.write(opening)
+        digest = hashlib.sha256(opening.encode("utf-8"))
+        load = None                         # what goes into the store: every line, or the new ones
+        previous = _previous_lines(cs, target) if cs is not None else None
+        if cs is not None:
+            # plain Turtle, for the store's bulk loader (it loads a TriG file only into the graph
+            # the file names, and the store wants the triples in two)
+            scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(dir=target.parent)))
+            load = stack.enter_context((scratch / "analysis.ttl").open("w", encoding="utf-8"))
+            load.write(HEADER)
+            if previous is not None:
+                again = np.zeros(len(previous), dtype=bool)
         for t in triples:
-            f.write(t)
-            f.write("\n")
-            if body is not None:
-                g.write(t)
-                g.write("\n")
+            line = t + "\n"
+            f.write(line)
+            digest.update(line.encode("utf-8"))
+            if previous is not None:
+                at, known = _find(previous, _line_digest(line))
+                if known:
+                    again[at] = True
+                    continue
+            if load is not None:
+                load.write(line)
         f.write("}\n")
-        if body is not None:
-            g.close()
-            _replace_in_store(out_dir, body)
+        digest.update(b"}\n")
+        if load is not None:
+            load.close()
+            if previous is not None:
+                _change_in_store(cs, target, previous, again, Path(load.name))
+            else:
+                _replace_in_store(cs, Path(load.name))
+            cs.set_state(STATE, f"{digest.hexdigest()} {_graph_size(cs.store)}")
     return target
 
 
-def _replace_in_store(out_dir: str | Path, body: Path) -> None:
+def _line_digest(line: str) -> bytes:
+    return hashlib.blake2b(line.encode("utf-8"), digest_size=16).digest()
+
+
+def _statements(path: Path) -> Iterator[str]:
+    """The statement lines of an analysis.trig (each with its newline)."""
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            if line.endswith(" .\n") and not line.startswith("@prefix"):
+                yield line
+
+
+def _find(sorted_digests: np.ndarray, key: bytes) -> tuple[int, bool]:
+    k = np.frombuffer(key, dtype="S16")[0]
+    at = int(sorted_digests.searchsorted(k))
+    return at, at < len(sorted_digests) and sorted_digests[at] == k
+
+
+def _previous_lines(cs, trig: Path) -> Optional[np.ndarray]:
+    """The sorted digests of the previous run's statements, if the store still holds what that run
+    wrote (its file unchanged, the graph of the same size, a sample of its lines there); else None."""
+    stamp = cs.get_state(STATE)
+    if not stamp or not trig.exists():
+        return None
+    sha, size = stamp.split()
+    h = hashlib.sha256()
+    with trig.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    if h.hexdigest() != sha or _graph_size(cs.store) != int(size):
+        return None
+    digests = np.frombuffer(b"".join(_line_digest(line) for line in _statements(trig)), dtype="S16")
+    sample = list(islice(_statements(trig), 0, None, max(1, len(digests) // 16)))
+    if sample and not cs.store.query(f"{_PREFIXES}ASK {{ GRAPH <{GRAPH.value}> {{ {' '.join(sample)} }} }}"):
+        return None
+    return np.sort(digests)
+
+
+def _graph_size(store: ox.Store) -> int:
+    return int(next(iter(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH.value}> {{ ?s ?p ?o }} }}")))["n"].value)
+
+
+def _change_in_store(cs, previous_trig: Path, previous: np.ndarray, again: np.ndarray, added: Path) -> None:
+    """Delete the previous statements that did not come again, then load the new ones, in the
+    analysis graph and the default graph (see :func:`_replace_in_store` for why the default
+    graph needs no check).  ``previous_trig`` is still the previous file: the new one
+    replaces it only when :func:`write_back` is done."""
+    cs.set_state(STATE, None)                   # a kill from here on leaves the graph to be replaced whole
+    g = f"<{GRAPH.value}>"
+    gone: list[str] = []
+
+    def delete() -> None:
+        data = "".join(gone)
+        cs.store.update(f"{_PREFIXES}DELETE DATA {{ {data} GRAPH {g} {{ {data} }} }}")
+        gone.clear()
+
+    if not again.all():
+        for line in _statements(previous_trig):
+            at, known = _find(previous, _line_digest(line))
+            if known and not again[at]:
+                gone.append(line)
+                if len(gone) >= CHUNK // 4:
+                    delete()
+        if gone:
+            delete()
+    for graph in (GRAPH, ox.DefaultGraph()):
+        cs.store.bulk_load(path=str(added), format=ox.RdfFormat.TURTLE, to_graph=graph, lenient=True)
+
+
+def _replace_in_store(cs, body: Path) -> None:
     """Replace the analysis graph of the store, and its share of the default (union) graph.
 
     Every triple of the analysis graph is the analysis's own: its subject is
@@ -124,26 +223,24 @@ def _replace_in_store(out_dir: str | Path, body: Path) -> None:
     without asking, triple by triple, whether another graph says it too
     (what :meth:`kg.store.CorpusStore.drop_graph` must do for a report); and
     the new triples go in with the bulk loader, into both graphs."""
-    from kg.store import CorpusStore
-
-    with CorpusStore.open(out_dir) as cs:
-        g = f"<{GRAPH.value}>"
-        # One pass over a snapshot of the old graph (pyoxigraph iterates a snapshot), CHUNK
-        # triples per transaction: a transaction holds all it changes in memory.  Asking the
-        # graph again after each chunk would walk past every deletion made so far, which made
-        # a rerun at 50,000 reports spend four minutes here.
-        old = cs.store.quads_for_pattern(None, None, None, GRAPH)
-        while chunk := list(islice(old, CHUNK)):
-            blank = [q for q in chunk if _has_blank(q)]          # DELETE DATA takes no blank nodes
-            if len(blank) < len(chunk):
-                data = " ".join(f"{q.subject} {q.predicate} {q.object} ." for q in chunk if not _has_blank(q))
-                cs.store.update(f"DELETE DATA {{ {data} GRAPH {g} {{ {data} }} }}")
-            for q in blank:
-                cs.store.remove(q)
-                cs.store.remove(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()))
-        cs.store.update(f"DROP SILENT GRAPH {g}")
-        for graph in (GRAPH, ox.DefaultGraph()):
-            cs.store.bulk_load(path=str(body), format=ox.RdfFormat.TURTLE, to_graph=graph, lenient=True)
+    cs.set_state(STATE, None)                   # (there was none, or it could not be trusted)
+    g = f"<{GRAPH.value}>"
+    # One pass over a snapshot of the old graph (pyoxigraph iterates a snapshot), CHUNK
+    # triples per transaction: a transaction holds all it changes in memory.  Asking the
+    # graph again after each chunk would walk past every deletion made so far, which made
+    # a rerun at 50,000 reports spend four minutes here.
+    old = cs.store.quads_for_pattern(None, None, None, GRAPH)
+    while chunk := list(islice(old, CHUNK)):
+        blank = [q for q in chunk if _has_blank(q)]          # DELETE DATA takes no blank nodes
+        if len(blank) < len(chunk):
+            data = " ".join(f"{q.subject} {q.predicate} {q.object} ." for q in chunk if not _has_blank(q))
+            cs.store.update(f"DELETE DATA {{ {data} GRAPH {g} {{ {data} }} }}")
+        for q in blank:
+            cs.store.remove(q)
+            cs.store.remove(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()))
+    cs.store.update(f"DROP SILENT GRAPH {g}")
+    for graph in (GRAPH, ox.DefaultGraph()):
+        cs.store.bulk_load(path=str(body), format=ox.RdfFormat.TURTLE, to_graph=graph, lenient=True)
 
 
 def _has_blank(q: ox.Quad) -> bool:
