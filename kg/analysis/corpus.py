@@ -192,24 +192,30 @@ PREFIX prov: <http://www.w3.org/ns/prov#>
 def _evidence(rows, reports, predicates=PREDICATES, offsets=True) -> dict[tuple[str, str, str], list[Evidence]]:
     """The sentences behind each link: ``rdf:Statement``s with ``fz:quote``, keyed by (subject, predicate, object).
 
-    One query per predicate, the statement's properties joined from the
-    bound ``rdf:predicate``, so Oxigraph walks only those statements (not
-    every statement and every quote of the graph).  A statement derived from
-    several things (an inferred one names its report and the statements it
-    was inferred from) counts once, with its report.  ``fz:charEnd`` is not
-    read (nothing uses it); ``fz:charStart`` only with ``offsets``."""
+    One query for all the predicates.  Each property of the statements is
+    its own sub-SELECT, so Oxigraph scans each property once and joins them
+    by hash, instead of looking up four properties of each statement one by
+    one (most of the time goes into reading long terms out of the database).  A statement
+    derived from several things (an inferred one names its report and the
+    statements it was inferred from) counts once, with its report.
+    ``fz:charEnd`` is not read (nothing uses it); ``fz:charStart`` only with
+    ``offsets``."""
     evidence: dict[tuple[str, str, str], list[Evidence]] = defaultdict(list)
-    start = "OPTIONAL { ?st fz:charStart ?cs }" if offsets else ""
-    for pred in predicates:
-        found: dict[str, tuple] = {}
-        for r in rows(f"""SELECT ?st ?s ?o ?q ?r ?cs WHERE {{ ?st rdf:predicate fz:{pred} ; rdf:subject ?s ;
-                rdf:object ?o ; fz:quote ?q . OPTIONAL {{ ?st prov:wasDerivedFrom ?r }} {start} }}"""):
-            st = r[0].value
-            seen = found.get(st)
-            if seen is None or (seen[3] not in reports and r[4] is not None and r[4].value in reports):
-                found[st] = (r[1].value, r[2].value, r[3].value, r[4].value if r[4] is not None else "", r[5])
-        for s, o, q, rep, cs in found.values():
-            evidence[(s, pred, o)].append(Evidence(q, rep, _int(cs), None, reports.get(rep, ("", None))[1]))
+    start = "OPTIONAL { SELECT ?st ?cs WHERE { ?st fz:charStart ?cs } }" if offsets else ""
+    wanted = " ".join(f"fz:{pred}" for pred in predicates)
+    found: dict[str, tuple] = {}
+    for r in rows(f"""SELECT ?st ?p ?s ?o ?q ?r ?cs WHERE {{
+            {{ SELECT ?st ?p WHERE {{ VALUES ?p {{ {wanted} }} ?st rdf:predicate ?p }} }}
+            {{ SELECT ?st ?s WHERE {{ ?st rdf:subject ?s }} }}
+            {{ SELECT ?st ?o WHERE {{ ?st rdf:object ?o }} }}
+            {{ SELECT ?st ?q WHERE {{ ?st fz:quote ?q }} }}
+            OPTIONAL {{ SELECT ?st ?r WHERE {{ ?st prov:wasDerivedFrom ?r }} }} {start} }}"""):
+        st = r[0].value
+        seen = found.get(st)
+        if seen is None or (seen[4] not in reports and r[5] is not None and r[5].value in reports):
+            found[st] = (r[1].value[len(FZ):], r[2].value, r[3].value, r[4].value, r[5].value if r[5] is not None else "", r[6])
+    for pred, s, o, q, rep, cs in found.values():
+        evidence[(s, pred, o)].append(Evidence(q, rep, _int(cs), None, reports.get(rep, ("", None))[1]))
     return evidence
 
 
