@@ -711,11 +711,10 @@ class CorpusStore:
             key = block.key
             if len(key) != 16:
                 raise ValueError(f"a block key is 16 bytes, not {len(key)}: {key!r}")
-            if len(old):
-                at = int(old.searchsorted(np.frombuffer(key, dtype="S16"))[0])
-                if at < len(old) and old[at] == np.frombuffer(key, dtype="S16")[0]:
-                    again[at] = True
-                    continue
+            at, known = _found(old, np.frombuffer(key, dtype="S16"))
+            if known[0]:
+                again[at[0]] = True
+                continue
             keys.append((graph, key))
             for row in dict.fromkeys(map(as_row, block.triples())):
                 if row.startswith("_:") or " _:" in row:            # (a literal may look so: refused too)

@@ -34,6 +34,7 @@ CHUNK = 20_000                  # triples removed per transaction when the previ
 HEADER = f"@prefix fz: <{FZ}> .\n@prefix fzid: <{ID}> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n\n"
 _PREFIXES = f"PREFIX fz: <{FZ}>\nPREFIX fzid: <{ID}>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
 STATE = "analysis.trig"         # manifest state: the hash of the analysis.trig in the store and the graph's size
+SAMPLE_EVERY = 1 << 16          # of the previous statements, these are checked in the store before it is trusted
 
 
 def iri_for(kind: str, key: str) -> str:
@@ -97,7 +98,7 @@ def write_back(out_dir: str | Path, triples: Iterable[str]) -> Path:
     file that the previous one did not have are added, those it had that did not come
     again are deleted.  That holds while the store's analysis graph is as the previous
     run left it: the manifest keeps the previous file's hash and the graph's size then
-    (state ``analysis.trig``), and a few of the previous lines are checked in the store.
+    (state ``analysis.trig``), and some of the previous lines are checked in the store.
     Otherwise (no previous run, a build or an update changed the graph) the whole graph is
     replaced (:func:`_replace_in_store`).
     """
@@ -126,7 +127,7 @@ def write_back(out_dir: str | Path, triples: Iterable[str]) -> Path:
             f.write(line)
             digest.update(line.encode("utf-8"))
             if previous is not None:
-                at, known = _find(previous, _line_digest(line))
+                at, known = _find(previous, line)
                 if known:
                     again[at] = True
                     continue
@@ -148,18 +149,22 @@ def _line_digest(line: str) -> bytes:
     return hashlib.blake2b(line.encode("utf-8"), digest_size=16).digest()
 
 
+def _is_statement(line: str) -> bool:
+    return line.endswith(" .\n") and not line.startswith("@prefix")
+
+
 def _statements(path: Path) -> Iterator[str]:
     """The statement lines of an analysis.trig (each with its newline)."""
-    with path.open(encoding="utf-8") as f:
-        for line in f:
-            if line.endswith(" .\n") and not line.startswith("@prefix"):
-                yield line
+    with path.open(encoding="utf-8", newline="") as f:
+        yield from filter(_is_statement, f)
 
 
-def _find(sorted_digests: np.ndarray, key: bytes) -> tuple[int, bool]:
-    k = np.frombuffer(key, dtype="S16")[0]
-    at = int(sorted_digests.searchsorted(k))
-    return at, at < len(sorted_digests) and sorted_digests[at] == k
+def _find(sorted_digests: np.ndarray, line: str) -> tuple[int, bool]:
+    """Where a line's digest is in ``sorted_digests``, and whether it is there."""
+    from kg.store import _found
+
+    at, known = _found(sorted_digests, np.frombuffer(_line_digest(line), dtype="S16"))
+    return int(at[0]), bool(known[0])
 
 
 def _previous_lines(cs, trig: Path) -> Optional[np.ndarray]:
@@ -169,17 +174,23 @@ def _previous_lines(cs, trig: Path) -> Optional[np.ndarray]:
     if not stamp or not trig.exists():
         return None
     sha, size = stamp.split()
-    h = hashlib.sha256()
-    with trig.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    if h.hexdigest() != sha or _graph_size(cs.store) != int(size):
+    if _graph_size(cs.store) != int(size):
         return None
-    digests = np.frombuffer(b"".join(_line_digest(line) for line in _statements(trig)), dtype="S16")
-    sample = list(islice(_statements(trig), 0, None, max(1, len(digests) // 16)))
+    # One pass: the file's hash, each statement's digest, and a sample of the statements (the
+    # first few, then one in SAMPLE_EVERY).
+    h, digests, sample = hashlib.sha256(), [], []
+    with trig.open(encoding="utf-8", newline="") as f:     # the lines as written, for the hash
+        for line in f:
+            h.update(line.encode("utf-8"))
+            if _is_statement(line):
+                if len(digests) < 16 or len(digests) % SAMPLE_EVERY == 0:
+                    sample.append(line)
+                digests.append(_line_digest(line))
+    if h.hexdigest() != sha:
+        return None
     if sample and not cs.store.query(f"{_PREFIXES}ASK {{ GRAPH <{GRAPH.value}> {{ {' '.join(sample)} }} }}"):
         return None
-    return np.sort(digests)
+    return np.sort(np.frombuffer(b"".join(digests), dtype="S16"))
 
 
 def _graph_size(store: ox.Store) -> int:
@@ -202,7 +213,7 @@ def _change_in_store(cs, previous_trig: Path, previous: np.ndarray, again: np.nd
 
     if not again.all():
         for line in _statements(previous_trig):
-            at, known = _find(previous, _line_digest(line))
+            at, known = _find(previous, line)
             if known and not again[at]:
                 gone.append(line)
                 if len(gone) >= CHUNK // 4:

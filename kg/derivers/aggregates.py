@@ -28,7 +28,7 @@ changed report reads one summary and adds up the cached shares: linear in the co
 cheap.  Counts are as of the last build: SPARQL updates (``kg serve --allow-update``) do
 not change them.
 
->>> from kg.derive import Block, ReportSummary, block_key
+>>> from kg.derive import ReportSummary
 >>> d, p, m = "urn:d", "urn:p", "urn:m"
 >>> s = ReportSummary("urn:r", "ab", "a.txt", d, "甲乡", 2024, implements=((d, m),), parents=((d, p),), provinces=(p,))
 >>> t = Totals.of([share(s, {})])
@@ -223,8 +223,6 @@ def blocks(t: Totals, named: Callable, integer: Callable) -> Iterator[Block]:
         yield r, fz["figureCount"], integer(figures)
 
     def block(make: Callable, *values) -> Block:
-        # the section types as a sorted tuple: the key must not depend on the order they were recorded in
-        values = tuple(tuple(sorted(v)) if isinstance(v, tuple) else v for v in values)
         return Block(block_key(NAME, make.__name__, *values), lambda: make(*values))
 
     for (p, m), (impl, plan) in t.adoption().items():

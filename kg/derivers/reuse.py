@@ -791,7 +791,7 @@ def _decided(db, corpus: Corpus, hashes: list[str], wanted: set[str], before: se
 
     for template, copies in corpus.group_positions():
         yield Block(corpus.group_key(template, copies),
-                    functools.partial(lambda t, c: group_triples(corpus.group(t, c, light), terms), template, copies))
+                    lambda t=template, c=copies: group_triples(corpus.group(t, c, light), terms))
 
 
 def _save_decisions(db, corpus: Corpus, hashes: list[str], wanted: set[str], gone: list[str]) -> None:
