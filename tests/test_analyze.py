@@ -294,9 +294,10 @@ def test_cli_on_empty_and_missing_graphs(tmp_path):
     assert res.exit_code == 2
 
 
-@pytest.mark.parametrize("reuse_weight, m", [(0.0, 30), (0.5, 30), (1.0, 30), (0.5, 150)])
-def test_top_k_neighbours_are_those_of_all_pairs(reuse_weight, m, monkeypatch):
-    """The pruned search (chunks of equal vector length) finds exactly what scoring every pair finds."""
+@pytest.mark.parametrize("reuse_weight, m, threads", [(0.0, 30, 2), (0.5, 30, 2), (1.0, 30, 2), (0.5, 150, 2),
+                                                      (0.5, 30, 1), (0.0, 150, 3)])
+def test_top_k_neighbours_are_those_of_all_pairs(reuse_weight, m, threads, monkeypatch):
+    """The pruned search (chunks of equal vector length, blocks in threads) finds exactly what scoring every pair finds."""
     import numpy as np
     from scipy import sparse
 
@@ -312,6 +313,7 @@ def test_top_k_neighbours_are_those_of_all_pairs(reuse_weight, m, monkeypatch):
     w[(rng.random((n, m)) < 0.3) & (b > 0)] = reuse_weight        # adoptions that look copied
     monkeypatch.setattr(similarity, "BLOCK", 37)                   # several blocks, several chunks per length
     monkeypatch.setattr(similarity, "CHUNK", 5)
+    monkeypatch.setattr(similarity, "THREADS", threads)
     names = tuple(f"t{i:03d}" for i in range(n))
     got = [(s.a, s.b, round(s.jaccard, 6), round(s.discounted, 6), s.shared) for s in
            similarity.township_similarity(Adoption(names, tuple(map(str, range(m))),

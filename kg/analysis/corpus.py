@@ -137,34 +137,47 @@ def open_graph(out_dir: str | Path) -> ox.Store:
 
 def read_corpus(out_dir: str | Path, *, views: bool = True) -> Corpus:
     """The corpus of ``DIR``; ``views=False`` reads only what :mod:`kg.analysis` measures (see :func:`corpus_from_store`)."""
-    return corpus_from_store(open_graph(out_dir), views=views)
+    from kg import store as corpus_store
+
+    folder = corpus_store.store_path(out_dir) if corpus_store.exists(out_dir) else None
+    return corpus_from_store(open_graph(out_dir), views=views, folder=folder)
 
 
-def corpus_from_store(store: ox.Store, *, views: bool = True) -> Corpus:
+def corpus_from_store(store: ox.Store, *, views: bool = True, folder: Path | None = None) -> Corpus:
     """Read the corpus; ``views=False`` leaves out what only the views and the dashboard show.
 
     Without views there are no measurements, ``fz:plans`` links carry no
     evidence, and evidence has no offsets: the measures use the quotes
     (template copying) and the report years (first year seen) of adoptions
-    only.  On a national store that skips most of what reading costs."""
+    only.  On a national store that skips most of what reading costs.
+
+    ``folder``: where ``store`` lives on disk; a large one has its evidence read
+    by a second process while this one reads the rest (:mod:`kg.analysis.evidence`)."""
     def rows(query: str) -> Iterable:
         return store.query(PREFIXES + query)
 
-    divisions = _divisions(rows)
-    reports = {r[0].value: (r[1].value, _int(r[2])) for r in rows(
-        "SELECT ?r ?d ?y WHERE { ?r a fz:Report ; fz:division ?d . OPTIONAL { ?r fz:year ?y } }")}
-    evidence = _evidence(rows, reports, PREDICATES if views else tuple(ADOPTION), offsets=views)
+    from kg.analysis.evidence import EvidenceReader
+
+    predicates = PREDICATES if views else tuple(ADOPTION)
+    with EvidenceReader(folder, rows, predicates, views) as reader:
+        reports = _reports(rows)
+        divisions = _divisions(rows)
+        keys = sorted((r[0].value, pred, r[1].value) for pred in PREDICATES
+                      for r in rows(f"SELECT ?s ?o WHERE {{ ?s fz:{pred} ?o }}"))
+        linked = {o for _, _, o in keys}
+        concepts, sizes = _concepts(rows, linked)
+        measurements = _measurements(rows) if views else ()
+        reuse = _reuse(rows, reports, divisions)
+        found = reader.result(reports.keys())
+    evidence: dict[tuple[str, str, str], list[Evidence]] = defaultdict(list)
+    for pred, s, o, q, rep, cs in found:
+        evidence[(s, pred, o)].append(Evidence(q, rep, cs, None, reports.get(rep, ("", None))[1]))
     links = []
-    for pred in PREDICATES:
-        for r in rows(f"SELECT ?s ?o WHERE {{ ?s fz:{pred} ?o }}"):
-            key = (r[0].value, pred, r[1].value)
-            ev = evidence.get(key, ())
-            if len(ev) > 1:
-                ev.sort(key=lambda e: (e.report, e.start or 0, e.quote))
-            links.append(Link(*key, evidence=tuple(ev)))
-    links.sort(key=lambda l: (l.division, l.predicate, l.concept))
-    linked = {l.concept for l in links}
-    concepts, sizes = _concepts(rows, linked)
+    for key in keys:
+        ev = evidence.get(key, ())
+        if len(ev) > 1:
+            ev.sort(key=lambda e: (e.report, e.start or 0, e.quote))
+        links.append(Link(*key, evidence=tuple(ev)))
     # a link subject that is not one of the four levels (a village, a department) still needs a record;
     # it is drawn like a township, under its parent
     missing = sorted({l.division for l in links} - divisions.keys())
@@ -177,8 +190,7 @@ def corpus_from_store(store: ox.Store, *, views: bool = True) -> Corpus:
             if iri not in divisions:
                 parent = r["p"].value if r["p"] is not None else None
                 divisions[iri] = Division(iri, r["l"].value if r["l"] is not None else _local(iri), "Township", parent)
-    return Corpus(divisions, concepts, tuple(links), _measurements(rows) if views else (), reports,
-                  _reuse(rows, reports, divisions), sizes)
+    return Corpus(divisions, concepts, tuple(links), measurements, reports, reuse, sizes)
 
 
 PREFIXES = f"""PREFIX fz: <{FZ}>
@@ -189,18 +201,28 @@ PREFIX prov: <http://www.w3.org/ns/prov#>
 """
 
 
-def _evidence(rows, reports, predicates=PREDICATES, offsets=True) -> dict[tuple[str, str, str], list[Evidence]]:
-    """The sentences behind each link: ``rdf:Statement``s with ``fz:quote``, keyed by (subject, predicate, object).
+def _count_reports(rows) -> int:
+    return int(next(iter(rows("SELECT (COUNT(*) AS ?n) WHERE { ?r a fz:Report }")))[0].value)
+
+
+def _reports(rows) -> dict[str, tuple[str, int | None]]:
+    """report IRI → (its division, its year)."""
+    return {r[0].value: (r[1].value, _int(r[2])) for r in rows(
+        "SELECT ?r ?d ?y WHERE { ?r a fz:Report ; fz:division ?d . OPTIONAL { ?r fz:year ?y } }")}
+
+
+def _evidence_rows(rows, reports, predicates=PREDICATES, offsets=True) -> list[tuple]:
+    """The sentences behind the links: ``rdf:Statement``s with ``fz:quote``, as
+    (predicate, subject, object, quote, report, charStart) tuples.
 
     One query for all the predicates.  Each property of the statements is
     its own sub-SELECT, so Oxigraph scans each property once and joins them
     by hash, instead of looking up four properties of each statement one by
     one (most of the time goes into reading long terms out of the database).  A statement
     derived from several things (an inferred one names its report and the
-    statements it was inferred from) counts once, with its report.
+    statements it was inferred from) counts once, with its report (one of ``reports``).
     ``fz:charEnd`` is not read (nothing uses it); ``fz:charStart`` only with
     ``offsets``."""
-    evidence: dict[tuple[str, str, str], list[Evidence]] = defaultdict(list)
     start = "OPTIONAL { SELECT ?st ?cs WHERE { ?st fz:charStart ?cs } }" if offsets else ""
     wanted = " ".join(f"fz:{pred}" for pred in predicates)
     found: dict[str, tuple] = {}
@@ -213,10 +235,9 @@ def _evidence(rows, reports, predicates=PREDICATES, offsets=True) -> dict[tuple[
         st = r[0].value
         seen = found.get(st)
         if seen is None or (seen[4] not in reports and r[5] is not None and r[5].value in reports):
-            found[st] = (r[1].value[len(FZ):], r[2].value, r[3].value, r[4].value, r[5].value if r[5] is not None else "", r[6])
-    for pred, s, o, q, rep, cs in found.values():
-        evidence[(s, pred, o)].append(Evidence(q, rep, _int(cs), None, reports.get(rep, ("", None))[1]))
-    return evidence
+            found[st] = (r[1].value[len(FZ):], r[2].value, r[3].value, r[4].value,
+                         r[5].value if r[5] is not None else "", _int(r[6]))
+    return list(found.values())
 
 
 def _divisions(rows) -> dict[str, Division]:

@@ -30,6 +30,8 @@ similarity, then Jaccard, then IRI), found exactly without scoring every pair:
 """
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,6 +41,7 @@ from kg.analysis.adoption import Adoption
 
 BLOCK = 512     # rows per block: 512 × 38,000 float32 is 78 MB
 CHUNK = 64      # columns per chunk of equal vector length
+THREADS = min(2, os.cpu_count() or 1)    # blocks in flight: each holds two 512 × n products
 
 
 @dataclass(frozen=True)
@@ -86,8 +89,9 @@ def township_similarity(adoption: Adoption, top_k: int = 10, min_score: float = 
     normp, sizep = norm[order], size[order]
     starts = np.flatnonzero(np.r_[True, normp[1:] != normp[:-1]] | (np.arange(n) % CHUNK == 0))
     ends = np.r_[starts[1:], n]
-    out: list[Similar] = []
-    for lo in range(0, n, BLOCK):
+    # Blocks are independent; scipy's product and numpy's partitions let go of the GIL, so two
+    # threads use both cores (the rows come back in block order, as from one).
+    def block(lo: int) -> list[Similar]:
         hi = min(n, lo + BLOCK)
         dot = np.asarray(w[lo:hi] @ wt)
         inter = dot if same else np.asarray(b[lo:hi] @ bt)
@@ -110,8 +114,10 @@ def township_similarity(adoption: Adoption, top_k: int = 10, min_score: float = 
                 cands.append(_near_best(dull, lo, dot, inter, norm, normp, size, sizep, order, k))
         r_e = np.concatenate([r for r, _ in cands])
         col = np.concatenate([c for _, c in cands])
-        out.extend(_ranked(adoption.rows, lo, r_e, col, dot, inter, norm, normp, size, sizep, order, k, min_score))
-    return out
+        return _ranked(adoption.rows, lo, r_e, col, dot, inter, norm, normp, size, sizep, order, k, min_score)
+
+    with ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="kg-similarity") as pool:
+        return [pair for part in pool.map(block, range(0, n, BLOCK)) for pair in part]
 
 
 def _scores(lo, r_e, col, dot, inter, norm, normp, size, sizep, order):
