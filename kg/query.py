@@ -307,10 +307,32 @@ def syntax_check(sparql: str) -> None:
 
 # Worker processes: a query that runs past its timeout is stopped by killing its process,
 # the only way to stop a query inside Oxigraph.  A worker is ``python -m kg.query STORE``
-# reading pickled jobs on stdin and writing pickled answers on stdout.
+# reading jobs on stdin and writing answers on stdout, both with marshal: the worker is this same
+# interpreter, and an answer is plain tuples and strings, which marshal writes ten times faster
+# than pickle (0.17 -> 0.02 s for the 34,186 rows of mechanism-adoption-by-province).
+
+def _send(f, value) -> None:
+    import marshal
+
+    data = marshal.dumps(value)
+    f.write(len(data).to_bytes(8, "little") + data)     # one read of the whole message: marshal.load
+    f.flush()                                           # on a pipe reads object by object, 0.2 s slower
+
+
+def _receive(f):
+    import marshal
+
+    head = f.read(8)
+    if len(head) < 8:
+        raise EOFError
+    size = int.from_bytes(head, "little")
+    data = f.read(size)
+    if len(data) < size:
+        raise EOFError
+    return marshal.loads(data)
+
 
 def _worker_loop(store_dir: str) -> None:
-    import pickle
     import sys
 
     from pyoxigraph import Store
@@ -322,7 +344,7 @@ def _worker_loop(store_dir: str) -> None:
     inp, outp = sys.stdin.buffer, sys.stdout.buffer
     while True:
         try:
-            job = pickle.load(inp)
+            job = _receive(inp)
         except EOFError:
             return
         if job is None:
@@ -331,13 +353,13 @@ def _worker_loop(store_dir: str) -> None:
         try:
             if store is None:
                 raise QueryError(failure)
-            answer = ("ok", execute(store, sparql, limit, default_graph))
+            result = execute(store, sparql, limit, default_graph)
+            answer = ("ok", (result.kind, result.variables, result.rows, result.boolean))
         except QueryError as exc:
             answer = (type(exc).__name__, str(exc))
         except Exception as exc:  # noqa: BLE001 - reported to the caller, never a crash of the worker
             answer = ("QueryError", f"{type(exc).__name__}: {exc}")
-        pickle.dump(answer, outp, protocol=pickle.HIGHEST_PROTOCOL)
-        outp.flush()
+        _send(outp, answer)
 
 
 class Worker:
@@ -352,12 +374,10 @@ class Worker:
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
 
     def run(self, sparql: str, timeout: Optional[float], limit: int, default_graph=None) -> Result:
-        import pickle
         import select
 
         try:
-            pickle.dump((sparql, limit, default_graph), self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-            self.process.stdin.flush()
+            _send(self.process.stdin, (sparql, limit, tuple(default_graph) if default_graph else None))
         except OSError:
             self.kill()
             raise QueryError("the query process is gone") from None
@@ -366,12 +386,12 @@ class Worker:
             self.kill()
             raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
         try:
-            status, payload = pickle.load(self.process.stdout)
-        except (EOFError, OSError, pickle.UnpicklingError):
+            status, payload = _receive(self.process.stdout)
+        except (EOFError, OSError, ValueError, TypeError):
             self.kill()
             raise QueryError("the query process died (out of memory?)") from None
         if status == "ok":
-            return payload
+            return Result(*payload)
         raise {"QueryTimeout": QueryTimeout, "ResultTooLarge": ResultTooLarge}.get(status, QueryError)(payload)
 
     def alive(self) -> bool:
@@ -561,6 +581,4 @@ def short(t: Optional[tuple]) -> str:
 if __name__ == "__main__":
     import sys
 
-    from kg.query import _worker_loop as loop   # so that pickled classes are kg.query's, not __main__'s
-
-    loop(sys.argv[1])
+    _worker_loop(sys.argv[1])
