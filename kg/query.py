@@ -314,9 +314,12 @@ def syntax_check(sparql: str) -> None:
 def _send(f, value) -> None:
     import marshal
 
+    # framed, so the reader takes the message in one read: marshal.load on a pipe reads object by
+    # object, 0.2 s slower for 34,000 rows
     data = marshal.dumps(value)
-    f.write(len(data).to_bytes(8, "little") + data)     # one read of the whole message: marshal.load
-    f.flush()                                           # on a pipe reads object by object, 0.2 s slower
+    f.write(len(data).to_bytes(8, "little"))
+    f.write(data)
+    f.flush()
 
 
 def _receive(f):

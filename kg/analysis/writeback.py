@@ -122,17 +122,29 @@ def write_back(out_dir: str | Path, triples: Iterable[str]) -> Path:
             load.write(HEADER)
             if previous is not None:
                 again = np.zeros(len(previous), dtype=bool)
+        pending: list[str] = []
+
+        def sift() -> None:
+            # looked up a batch at a time: a numpy call per line took 6.5 µs, 4.6 s for the 709,155
+            # lines (3.4 M triples) at 50,000 reports
+            fresh = pending
+            if previous is not None:
+                at, known = _known(previous, pending)
+                again[at[known]] = True
+                fresh = [line for line, k in zip(pending, known.tolist()) if not k]
+            load.writelines(fresh)
+            pending.clear()
+
         for t in triples:
             line = t + "\n"
             f.write(line)
             digest.update(line.encode("utf-8"))
-            if previous is not None:
-                at, known = _find(previous, line)
-                if known:
-                    again[at] = True
-                    continue
             if load is not None:
-                load.write(line)
+                pending.append(line)
+                if len(pending) >= CHUNK:
+                    sift()
+        if load is not None:
+            sift()
         f.write("}\n")
         digest.update(b"}\n")
         if load is not None:
@@ -159,12 +171,11 @@ def _statements(path: Path) -> Iterator[str]:
         yield from filter(_is_statement, f)
 
 
-def _find(sorted_digests: np.ndarray, line: str) -> tuple[int, bool]:
-    """Where a line's digest is in ``sorted_digests``, and whether it is there."""
+def _known(sorted_digests: np.ndarray, lines: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Where each line's digest is in ``sorted_digests``, and whether it is there (kg.store._found)."""
     from kg.store import _found
 
-    at, known = _found(sorted_digests, np.frombuffer(_line_digest(line), dtype="S16"))
-    return int(at[0]), bool(known[0])
+    return _found(sorted_digests, np.frombuffer(b"".join(map(_line_digest, lines)), dtype="S16"))
 
 
 def _previous_lines(cs, trig: Path) -> Optional[np.ndarray]:
@@ -212,12 +223,13 @@ def _change_in_store(cs, previous_trig: Path, previous: np.ndarray, again: np.nd
         gone.clear()
 
     if not again.all():
-        for line in _statements(previous_trig):
-            at, known = _find(previous, line)
-            if known and not again[at]:
-                gone.append(line)
-                if len(gone) >= CHUNK // 4:
-                    delete()
+        statements = _statements(previous_trig)
+        while batch := list(islice(statements, CHUNK)):
+            at, known = _known(previous, batch)
+            known[known] = ~again[at[known]]
+            gone.extend(line for line, k in zip(batch, known.tolist()) if k)
+            if len(gone) >= CHUNK // 4:
+                delete()
         if gone:
             delete()
     for graph in (GRAPH, ox.DefaultGraph()):
