@@ -267,7 +267,7 @@ def _write_turtle(cs: CorpusStore, out: Path, key: str, size: int, turtle: Optio
     if turtle or (turtle is None and size <= TURTLE_AUTO_LIMIT):
         if not current:
             with atomic_file(path) as f:
-                written = write_turtle(cs.store, f)
+                written = write_turtle(cs.store, f, out)
             stats = {"key": key, "triples": written.triples, "class_counts": written.class_counts}
             cs.set_state("graph.ttl", json.dumps(stats))
         result.graph_path = path

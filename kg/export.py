@@ -1,12 +1,14 @@
 """Write the store for other systems: Turtle, N-Triples, N-Quads, TriG, JSON-LD, GraphML, GEXF, CSV.
 
-Every writer streams from the store subject by subject, so memory stays flat:
-the subjects (and, for GraphML/GEXF/CSV, the entities of each class) are put
-in order by an external merge sort (:class:`SortedNames`: sorted runs of at
-most :data:`RUN` names in temporary files, merged), never held all at once;
-what is held is one subject's triples, the blank nodes (the ontology's few),
-and bounded caches.  N-Quads, TriG and JSON-LD are pyoxigraph's streaming
-serializers, in the store's order.
+Every writer streams from the store, so memory stays flat: what is put in
+order goes through an external merge sort (sorted runs of at most :data:`RUN`
+items in temporary files, merged), never held all at once.  Turtle and
+N-Triples read the union once, in the store's order, render each subject as
+its triples end and sort the rendered blocks (:class:`_SortedBlocks`);
+GraphML, GEXF and CSV sort the entities of each class (:class:`SortedNames`)
+and look each one up.  What is held is one subject's triples, one run, the
+blank nodes (the ontology's few) and bounded caches.  N-Quads, TriG and
+JSON-LD are pyoxigraph's streaming serializers, in the store's order.
 
 Turtle and N-Triples are written in a fixed order (subjects sorted by IRI,
 ``rdf:type`` first, then predicates and objects sorted) with a fixed prefix
@@ -32,14 +34,16 @@ import functools
 import heapq
 import io
 import itertools
+import marshal
 import os
 import re
 import tempfile
+import zlib
 from collections import Counter, defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Iterator, Optional
+from typing import IO, Callable, Iterable, Iterator, Optional
 from xml.sax.saxutils import escape as xml_escape, quoteattr
 
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, RdfFormat, Store, serialize
@@ -180,8 +184,12 @@ class _Renderer:
 
     def rendered(self, subject) -> tuple[list[tuple[str, list[str]]], list]:
         """(predicate, sorted object texts) pairs for Turtle, and the subject's rdf:type objects."""
+        return self.rendered_quads(_q(self.store, subject, None, None))
+
+    def rendered_quads(self, quads) -> tuple[list[tuple[str, list[str]]], list]:
+        """:meth:`rendered` of the subject whose triples (all of them) are ``quads``."""
         by_pred: dict = defaultdict(set)
-        for q in _q(self.store, subject, None, None):
+        for q in quads:
             by_pred[q.predicate].add(q.object)
         out = []
         for p, objs in by_pred.items():
@@ -271,28 +279,12 @@ class SortedNames:
         self.files, self.pending = [], set()
 
 
-def _subjects(store: Store) -> tuple[SortedNames, list, int]:
-    """IRI subjects in order (a :class:`SortedNames`; close it); blank-node subjects that are
-    nobody's object (written at the end); the number of triples whose subject is a blank node."""
-    iris, bnodes, referenced = SortedNames(), set(), set()
-    blank_triples = 0
-    last = None
-    for q in _q(store, None, None, None):
-        s = q.subject
-        if isinstance(s, NamedNode):
-            if s != last:              # the store gives a subject's triples together
-                iris.add(s.value)
-                last = s
-        else:
-            bnodes.add(s)
-            blank_triples += 1
-        if isinstance(q.object, BlankNode):
-            referenced.add(q.object)
-    return iris, list(bnodes - referenced), blank_triples
+def write_turtle(store: Store, out: IO[bytes], scratch: Optional[Path] = None) -> Stats:
+    """The union of all graphs as sorted, pretty Turtle; returns triple and class counts.
 
-
-def write_turtle(store: Store, out: IO[bytes]) -> Stats:
-    """The union of all graphs as sorted, pretty Turtle; returns triple and class counts."""
+    ``scratch``: the folder for the sorted runs (compressed, about a fifth of the output), by
+    default the system's temporary folder; the output's own folder keeps them off a /tmp in memory.
+    """
     r = _Renderer(store)
     stats = Stats()
     classes = Counter()
@@ -300,15 +292,22 @@ def write_turtle(store: Store, out: IO[bytes]) -> Stats:
     w = io.TextIOWrapper(out, encoding="utf-8", newline="\n", write_through=False)
     for prefix, ns in PREFIXES.items():
         w.write(f"@prefix {prefix}: <{ns}> .\n")
-    iris, top_bnodes, blank_triples = _subjects(store)
-    for value in iris:
-        props, types = r.rendered(NamedNode(value))
-        for o in types:
-            if isinstance(o, NamedNode) and o.value in main:
-                classes[main[o.value]] += 1
-        stats.triples += sum(len(objs) for _, objs in props)
-        w.write("\n" + render_iri(value) + " " + " ;\n    ".join(f"{p} " + ", ".join(objs) for p, objs in props) + " .\n")
-    iris.close()
+
+    def block(value: str, props) -> str:
+        return "\n" + render_iri(value) + " " + " ;\n    ".join(f"{p} " + ", ".join(objs) for p, objs in props) + " .\n"
+
+    def render(value: str, quads) -> tuple[str, int, tuple]:
+        props, types = r.rendered_quads(quads)
+        mains = tuple(main[o.value] for o in types if isinstance(o, NamedNode) and o.value in main)
+        return block(value, props), sum(len(objs) for _, objs in props), mains
+
+    blocks = _SortedBlocks(render, scratch)
+    top_bnodes, blank_triples = blocks.read(store)
+    for text, triples, mains in blocks:
+        stats.triples += triples
+        classes.update(mains)
+        w.write(text)
+    blocks.close()
     for text in sorted(r.bnode(b, frozenset({b})) for b in top_bnodes):
         w.write("\n" + text + " .\n")
     w.flush()
@@ -318,16 +317,122 @@ def write_turtle(store: Store, out: IO[bytes]) -> Stats:
     return stats
 
 
-def write_ntriples(store: Store, out: IO[bytes]) -> Stats:
-    """Sorted N-Triples of the union (blank nodes keep the store's labels)."""
+# Rendered text held at a time before a sorted run goes to a temporary file (characters).
+RUN_CHARS = 8_000_000
+CHUNK = 1000        # blocks marshalled and compressed together: one call per block was 3.4 µs a block to read
+
+
+class _SortedBlocks:
+    """Each IRI subject of the union rendered once, in the order of the IRIs.
+
+    The default graph is read in one pass, in the store's order (a subject's triples come
+    together), and each subject is rendered as it ends; the rendered blocks are sorted in runs
+    of at most :data:`RUN` subjects or :data:`RUN_CHARS` characters, spilled to temporary
+    files and merged.  Looking each subject up in the order of its IRI instead read the store at
+    random: 1,457 s against 938 s for the 2.8 GB of Turtle of 50,000 reports, measured the same
+    day (the same bytes; the reading itself, Oxigraph decoding the terms, is about half of
+    what is left).  Should a subject's triples
+    come in two places, it is rendered again from the store (``render`` of its lookup).
+
+    ``render(iri, quads)`` gives a tuple whose first item is the text; the rest travels with it.
+    ``folder``: where the runs go (None: the system's temporary folder).
+    """
+
+    def __init__(self, render: Callable[[str, Iterable], tuple], folder: Optional[Path] = None):
+        self.render = render
+        self.folder = folder
+        self.pending: list[tuple] = []
+        self.chars = 0
+        self.files: list = []
+        self.store: Optional[Store] = None
+        self.bnodes: set = set()
+
+    def read(self, store: Store) -> tuple[list, int]:
+        """Render every IRI subject; returns the blank-node subjects that are nobody's object
+        and the number of triples whose subject is a blank node."""
+        self.store = store
+        self.bnodes = bnodes = set()            # every blank-node subject
+        referenced = set()
+        blank_triples = 0
+        group: list = []
+        for q in _q(store, None, None, None):
+            s = q.subject
+            if isinstance(q.object, BlankNode):
+                referenced.add(q.object)
+            if not isinstance(s, NamedNode):
+                bnodes.add(s)
+                blank_triples += 1
+                continue
+            if group and s != group[0].subject:
+                self._add(group)
+                group = []
+            group.append(q)
+        if group:
+            self._add(group)
+        return list(bnodes - referenced), blank_triples
+
+    def _add(self, quads: list) -> None:
+        value = quads[0].subject.value
+        rendered = self.render(value, quads)
+        self.pending.append((value, *rendered))
+        self.chars += len(rendered[0])
+        if len(self.pending) >= RUN or self.chars >= RUN_CHARS:
+            self._spill()
+
+    def _spill(self) -> None:
+        f = tempfile.TemporaryFile(dir=self.folder)
+        self.pending.sort(key=_first)
+        for lo in range(0, len(self.pending), CHUNK):
+            data = zlib.compress(marshal.dumps(self.pending[lo:lo + CHUNK]), 1)
+            f.write(len(data).to_bytes(8, "little"))
+            f.write(data)
+        self.files.append(f)
+        self.pending, self.chars = [], 0
+
+    def __iter__(self) -> Iterator[tuple]:
+        runs = [iter(sorted(self.pending, key=_first))] + [self._replay(f) for f in self.files]
+        for value, same in itertools.groupby(heapq.merge(*runs, key=_first), key=_first):
+            first = next(same)
+            if next(same, None) is None:
+                yield first[1:]
+            else:
+                yield self.render(value, _q(self.store, NamedNode(value), None, None))
+
+    @staticmethod
+    def _replay(f) -> Iterator[tuple]:
+        f.seek(0)
+        while head := f.read(8):
+            yield from marshal.loads(zlib.decompress(f.read(int.from_bytes(head, "little"))))
+
+    def close(self) -> None:
+        for f in self.files:
+            f.close()
+        self.files, self.pending = [], []
+
+
+def _first(item: tuple) -> str:
+    return item[0]
+
+
+def write_ntriples(store: Store, out: IO[bytes], scratch: Optional[Path] = None) -> Stats:
+    """Sorted N-Triples of the union (blank nodes keep the store's labels); ``scratch`` as for
+    :func:`write_turtle`."""
     stats = Stats()
-    iris, _, _ = _subjects(store)
-    bnodes = sorted({q.subject for q in _q(store, None, None, None) if isinstance(q.subject, BlankNode)}, key=str)
-    for s in itertools.chain((NamedNode(v) for v in iris), bnodes):     # streamed, not a list
-        lines = sorted({f"{q.subject} {q.predicate} {q.object} .\n" for q in _q(store, s, None, None)})
-        stats.triples += len(lines)
-        out.write("".join(lines).encode("utf-8"))
-    iris.close()
+
+    def render(value: str, quads) -> tuple[str, int]:
+        lines = sorted({f"{q.subject} {q.predicate} {q.object} .\n" for q in quads})
+        return "".join(lines), len(lines)
+
+    blocks = _SortedBlocks(render, scratch)
+    blocks.read(store)
+    for text, triples in blocks:
+        stats.triples += triples
+        out.write(text.encode("utf-8"))
+    blocks.close()
+    for b in sorted(blocks.bnodes, key=str):
+        text, triples = render("", _q(store, b, None, None))
+        stats.triples += triples
+        out.write(text.encode("utf-8"))
     return stats
 
 
@@ -523,7 +628,8 @@ def atomic_file(path: Path, mode: str = "wb", **kw):
 
 
 _DUMP = {"nq": RdfFormat.N_QUADS, "trig": RdfFormat.TRIG, "jsonld": RdfFormat.JSON_LD}
-_WRITERS = {"ttl": write_turtle, "nt": write_ntriples, "graphml": write_graphml, "gexf": write_gexf}
+_SORTED = {"ttl": write_turtle, "nt": write_ntriples}        # their sorted runs go beside the output
+_WRITERS = {"graphml": write_graphml, "gexf": write_gexf}
 
 
 def export_store(store: Store, fmt: str, dest: Path) -> ExportResult:
@@ -534,7 +640,9 @@ def export_store(store: Store, fmt: str, dest: Path) -> ExportResult:
         files = write_csv_tables(store, dest)
         return ExportResult(fmt, dest, tuple(files), 0)
     with atomic_file(dest) as f:
-        if fmt in _WRITERS:
+        if fmt in _SORTED:
+            stats = _SORTED[fmt](store, f, dest.parent)
+        elif fmt in _WRITERS:
             stats = _WRITERS[fmt](store, f)
         else:
             stats = Stats()

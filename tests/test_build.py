@@ -109,7 +109,7 @@ def test_interrupted_build_keeps_previous_graph(tmp_path, monkeypatch):
     build([ROOT / "seeds" / "000_4e8d029ddc923378.txt"], out, validate=False)
     before = (out / "graph.ttl").read_bytes()
 
-    def interrupted(store, destination):
+    def interrupted(store, destination, scratch=None):
         destination.write(b"@prefix half-written")
         raise KeyboardInterrupt
 

@@ -115,3 +115,31 @@ def test_terms_are_written_as_turtle_expects():
     assert render_literal(Literal('他说"好"\n', language="zh")) == '"他说\\"好\\"\\n"@zh'
     assert qname("https://w3id.org/fazhi-kg/id/report/abc/section/2") is None                    # '/' needs a full IRI
     assert qname("https://w3id.org/fazhi-kg/id/division/540626202000") == "div:540626202000"
+
+
+def test_a_subject_whose_triples_come_in_two_places_is_written_once_whole():
+    """Turtle and N-Triples render each subject as the store's one pass gives its triples; a
+    subject met twice in that pass is rendered again from a lookup, not written twice."""
+    import io
+    from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, Store
+    from kg.export import write_ntriples, write_turtle
+
+    fz = "https://w3id.org/fazhi-kg/ont#"
+    a, b = NamedNode("https://w3id.org/fazhi-kg/id/a"), NamedNode("https://w3id.org/fazhi-kg/id/b")
+    label = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    quads = [Quad(a, label, Literal("甲", language="zh")), Quad(b, label, Literal("乙", language="zh")),
+             Quad(a, NamedNode(fz + "year"), Literal("2024", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#gYear")))]
+    store = Store()
+    store.extend(quads)
+
+    class Scattered:
+        """The store's triples, but ``a``'s come before and after ``b``'s."""
+        def quads_for_pattern(self, s, p, o, g):
+            return [q for q in quads if s is None or q.subject == s] if isinstance(g, DefaultGraph) else []
+
+    for write in (write_turtle, write_ntriples):
+        want, got = io.BytesIO(), io.BytesIO()
+        assert write(store, want).triples == write(Scattered(), got).triples == 3
+        assert got.getvalue() == want.getvalue()
+        text = got.getvalue().decode()
+        assert (text.count("\nfzid:a ") == 1) if write is write_turtle else (text.count("<https://w3id.org/fazhi-kg/id/a> ") == 2)

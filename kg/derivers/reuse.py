@@ -373,9 +373,6 @@ class Corpus:
         # run_start[r + 1]]), each passage's run in each band (``run_of``).  A key mixes in its
         # band's number, so a run never spans two bands.
         self.sorted_pos = scratch.zeros("sorted_pos", n * BANDS, np.int32)
-        # Only :meth:`sharing` needs the keys; their high halves do (sorted still), at half the size:
-        # a coincidence there marks a few passages more to decide again, which changes nothing.
-        self.sorted_keys = scratch.zeros("sorted_keys", n * BANDS, np.uint32)
         self._run_of = scratch.zeros("run_of", (BANDS, n), np.int32)
         self._shared = scratch.zeros("shared", n, bool)                # shares some key with another passage
         run_start = scratch.zeros("run_start", n * BANDS + 1, np.int32)
@@ -388,7 +385,6 @@ class Corpus:
             first[1:] = col[1:] != col[:-1]
             at = band * n
             self.sorted_pos[at:at + n] = by
-            self.sorted_keys[at:at + n] = col >> np.uint64(32)
             del col
             starts = np.flatnonzero(first)
             local = np.cumsum(first) - 1                                # the run of each sorted entry
