@@ -24,8 +24,9 @@ other copies, and each passage is looked up once.
 After a build that changed a few reports, :func:`derive_cached` does not start
 over: a passage's decision depends only on the earlier templates that share a
 band key with it, so it masks and MinHashes the new reports only (the others'
-signatures are cached by content hash), and decides again only their passages
-and, in order, those whose earlier templates changed (:func:`decide`).  The
+signatures are cached by content hash), decides again only their passages and
+those whose template went away, and offers each new template to the later
+passages that share a key with it, one comparison each (:func:`decide`).  The
 result is the same as a run over everything.
 
 What goes into the graph, for groups with at least one copy:
@@ -565,16 +566,18 @@ class _Earlier:
 
 def decide(corpus: Corpus, dirty: Optional[Iterable[int]] = None, threshold: float = THRESHOLD,
            fresh: Iterable[int] = (), load: Optional[Callable[[int], tuple[str, ...]]] = None) -> int:
-    """Run the greedy grouping for the ``dirty`` positions and, in order, for every later passage
-    whose candidates change because a passage became or stopped being a group template
-    (``dirty=None``: every passage that shares a key with another, a run from scratch).
+    """Run the greedy grouping for the ``dirty`` positions, in order, and pass each change on
+    (``dirty=None``: every passage that shares a key with another, a run from scratch): a
+    passage that became a group template is offered to the later passages that share a key
+    with it, and one that stopped being one sends the passages that had chosen it back to be
+    decided.
 
     Each passage, in order of precedence, joins the most similar earlier template (of
     another report) it shares a band key with, or becomes a template itself; so a
     passage's decision depends only on the templates before it that share a key with
     it, and redoing the dirty ones in order gives what a run over everything gives.
-    ``fresh`` positions (new passages) pass their change on when they are templates (a
-    copy is nobody's candidate).  Returns the number of passages decided.
+    ``fresh`` positions (new passages) are offered when they are templates (a copy is
+    nobody's candidate).  Returns the number of passages decided over all their candidates.
     """
     everything = dirty is None
     queued = np.zeros(len(corpus), dtype=bool)
