@@ -374,6 +374,10 @@ class CorpusStore:
         db.executescript("""
             CREATE TABLE IF NOT EXISTS report (sha256 TEXT PRIMARY KEY, path TEXT NOT NULL, graph TEXT NOT NULL,
                                                summary TEXT NOT NULL, triples INTEGER NOT NULL DEFAULT 0);
+            -- index() reads every row but the summary: from the table, SQLite walks each summary's
+            -- overflow pages to reach ``triples`` (0.066 s a read at 10,000 reports, five reads a
+            -- build); from this covering index, 0.008 s.
+            CREATE INDEX IF NOT EXISTS report_index ON report (sha256, path, graph, triples);
             CREATE TABLE IF NOT EXISTS skipped (path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, reason TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS filestat (path TEXT PRIMARY KEY, size INTEGER NOT NULL,

@@ -622,3 +622,20 @@ def test_a_derived_blank_node_is_refused_by_name(tmp_path):
     with CorpusStore.open(tmp_path) as cs:
         with pytest.raises(ValueError, match="blank node"):
             cs.replace_blocks(GRAPH_DERIVED, [_block("A", (BlankNode(), NamedNode(EX + "p"), Literal("1")))])
+
+
+def test_the_index_of_reports_is_read_without_the_summaries(tmp_path):
+    """index() is read several times a build: from a covering index, not from the table, whose
+    rows carry each report's summary (at 10,000 reports 0.066 s a read, against 0.008 s)."""
+    with CorpusStore.open(tmp_path) as cs:
+        pass
+    db = sqlite3.connect(tmp_path / kg.store.MANIFEST)        # a manifest of before the index
+    db.execute("DROP INDEX report_index")
+    db.execute("INSERT INTO report VALUES ('ab', 'a.txt', 'urn:g', ?, 7)", ("{}" * 5000,))
+    db.commit()
+    db.close()
+    with CorpusStore.open(tmp_path) as cs:
+        plan = " ".join(str(r) for r in cs.db.execute(
+            "EXPLAIN QUERY PLAN SELECT sha256, path, graph, '', triples FROM report ORDER BY sha256"))
+        assert "COVERING INDEX report_index" in plan
+        assert cs.index() == [Entry("ab", "a.txt", "urn:g", "", 7)]

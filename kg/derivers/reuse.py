@@ -354,19 +354,25 @@ class Corpus:
         self.sig = scratch.zeros("sig", (n, NUM_PERM), np.uint8)
         keys = scratch.zeros("keys", (BANDS, n), np.uint64)           # band by band, for the sorts below
         for lo in range(0, len(order), SIGNATURE_CHUNK):
-            part = order[lo:lo + SIGNATURE_CHUNK].tolist()
-            sigs = signatures(part) if signatures is not None else [self.reports[r].sig for r in part]
-            for r, sig in zip(part, sigs):
-                p, a = self.reports[r], int(self.first[r])
-                b = a + len(p.kept)
-                if b > a:
-                    self.rep[a:b] = r
-                    self.kept[a:b] = p.kept
-                    self.slot[a:b] = np.arange(b - a)
-                    self.texthash[a:b] = p.texthash
-                    self.sig[a:b] = sig.astype(np.uint8)
-                    keys[:, a:b] = band_keys(sig).T
+            part = order[lo:lo + SIGNATURE_CHUNK]
+            sigs = signatures(part.tolist()) if signatures is not None else [self.reports[r].sig for r in part]
+            # A chunk of reports in order of precedence holds consecutive positions, a..b: filled
+            # at once (band keys report by report were 0.2 s of a 10,000-report build's 0.74).
+            a = int(self.first[part[0]])
+            b = a + int(count[part].sum())
+            mine = [self.reports[r] for r in part.tolist()]
+            if b > a:
+                self.rep[a:b] = np.repeat(part, count[part])
+                self.kept[a:b] = np.concatenate([p.kept for p in mine])
+                self.slot[a:b] = np.concatenate([np.arange(len(p.kept)) for p in mine])
+                self.texthash[a:b] = np.concatenate([p.texthash for p in mine])
+                sig = np.concatenate(sigs)
+                self.sig[a:b] = sig.astype(np.uint8)
+                keys[:, a:b] = band_keys(sig).T
+                del sig
+            for p in mine:
                 p.sig = p.start = p.texthash = None
+            del sigs, mine
             scratch.release()
         del order
         # Band by band: the passages sorted by their key (``sorted_pos``; positions ascending within
