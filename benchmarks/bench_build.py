@@ -42,7 +42,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
@@ -50,6 +50,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:       # run as a script: make `benchmarks.corpus` importable
     sys.path.insert(0, str(ROOT))
 
+from benchmarks import cpu_threads  # noqa: E402
 from benchmarks.corpus import files  # noqa: E402
 from benchmarks.corpus.score import Score, load_answer, read_facts, score, triples_of, triples_of_store  # noqa: E402
 from benchmarks.make_corpus import generate  # noqa: E402
@@ -77,10 +78,27 @@ class Run:
     stderr_tail: str = ""
     stdout: str = ""
     tree_rss_mb: float = 0.0         # the whole process tree (build + workers), sampled
+    cpu: dict = field(default_factory=dict)   # CPU seconds per "process | thread" (cpu_threads), sampled
 
     @property
     def ok(self) -> bool:
         return self.returncode == 0
+
+    def cpu_parts(self) -> tuple[float, float, float, float]:
+        """CPU seconds of (RocksDB's compaction threads, the command's other threads, the
+        extraction workers, anything else), from :attr:`cpu`."""
+        compaction = own = workers = other = 0.0
+        for label, seconds in self.cpu.items():
+            where, thread = label.split(" | ", 1)
+            if where == "command" and thread.startswith("rocksdb"):
+                compaction += seconds
+            elif where == "command":
+                own += seconds
+            elif where.startswith("forkserver"):
+                workers += seconds
+            else:
+                other += seconds
+        return compaction, own, workers, other
 
 
 def session_rss_mb(session: int) -> tuple[float, float]:
@@ -120,6 +138,7 @@ def measure(cmd: list[str], timeout: float, log_dir: Path) -> Run:
         deadline = started + timeout
         status, rusage, killed = 0, None, False
         tree, largest, next_sample = 0.0, 0.0, started
+        threads: dict = {}                               # (pid, tid) -> ("process | thread", CPU ticks)
         while True:
             pid, status, rusage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
@@ -127,6 +146,7 @@ def measure(cmd: list[str], timeout: float, log_dir: Path) -> Run:
             if time.perf_counter() >= next_sample:       # workers are not the command's waited-for children
                 now, hwm = session_rss_mb(proc.pid)
                 tree, largest = max(tree, now), max(largest, hwm)
+                cpu_threads.sample(proc.pid, threads)
                 next_sample = time.perf_counter() + 0.25
             if time.perf_counter() > deadline:
                 os.killpg(proc.pid, signal.SIGKILL)
@@ -142,7 +162,7 @@ def measure(cmd: list[str], timeout: float, log_dir: Path) -> Run:
         # A command too short to be sampled keeps wait4's figure (an upper bound, see session_rss_mb).
         largest = largest or rusage.ru_maxrss / 1024
         return Run(seconds, largest, None if killed else proc.returncode, " | ".join(tail),
-                   out.read().decode("utf-8", "replace"), max(tree, largest))
+                   out.read().decode("utf-8", "replace"), max(tree, largest), cpu_threads.totals(threads))
 
 
 def kg_commands() -> set[str]:
@@ -265,6 +285,10 @@ class Bench:
                   "implements P / R | plans P / R | participatesIn P / R | made-up concepts P / R | figures P / R |",
                   "|---:|---:|---|---:|---|---|---|---|---|"]
         notes = []
+        cpu = ["Where each build's CPU goes (its last run; every thread's CPU time sampled from /proc every 0.25 s, "
+               "`benchmarks/cpu_threads.py`):", "",
+               "| reports | build s | CPU s | RocksDB compaction s | the build process's other threads s | extraction workers s |",
+               "|---:|---:|---:|---:|---:|---:|"]
         for n in self.args.sizes:
             folder = size_dir(self.work, master, n)
             mb = corpus_bytes(folder) / 1e6
@@ -285,6 +309,11 @@ class Bench:
                             f"{mb / j:.2f} | – | {runs[-1].max_rss_mb:.0f} | {runs[-1].tree_rss_mb:.0f} | {len(runs)} |")
                 continue
             t = statistics.median(r.seconds for r in good)
+            if sum(good[-1].cpu.values()) > 0:
+                compaction, own, workers, other = good[-1].cpu_parts()
+                total = compaction + own + workers + other
+                cpu.append(f"| {n:,} | {good[-1].seconds:.1f} | {total:.0f} | {compaction:.0f} ({compaction / total:.0%}) | "
+                           f"{own:.0f} ({own / total:.0%}) | {workers:.0f} ({workers / total:.0%}) |")
             rss = max(r.max_rss_mb for r in good)
             tree = max(r.tree_rss_mb for r in good)
             self.full_builds[n] = (folder, out, t)
@@ -299,6 +328,8 @@ class Bench:
             checks.append(self.correctness(n, out, master))
         if 50_000 not in self.args.sizes:
             notes.append("50,000 reports: not run here (see --sizes); the 5-minute and 2 GB targets are unmeasured.")
+        if len(cpu) > 4:
+            notes += [""] + cpu
         self.section("Build throughput and peak RSS, beside jieba.lcut on the same text", rows + [""] + notes)
         self.section("Correctness at scale: a sample of the built graph against the corpus answers",
                      checks + ["", "P / R = precision / recall over (report, concept) pairs; figures are "

@@ -71,6 +71,23 @@ def _threads(pid: int) -> dict[int, tuple[str, int]]:
     return out
 
 
+def sample(leader: int, last: dict) -> None:
+    """Read the CPU ticks of every thread in ``leader``'s session into ``last``,
+    ``(pid, tid) -> ("process | thread", ticks)``; a thread gone keeps its last reading."""
+    for pid in _session(leader):
+        where = _process_name(pid, leader)
+        for tid, (name, ticks) in _threads(pid).items():
+            last[pid, tid] = (f"{where} | {name}", ticks)
+
+
+def totals(last: dict) -> collections.Counter:
+    """CPU seconds per "process | thread" of the readings of :func:`sample`."""
+    cpu: collections.Counter = collections.Counter()
+    for label, ticks in last.values():
+        cpu[label] += ticks / TICK
+    return cpu
+
+
 def watch(command: list[str], every: float = 0.5) -> tuple[float, collections.Counter, list[tuple[float, float]]]:
     """Run ``command``; returns (wall seconds, CPU seconds per "process | thread", timeline of
     (seconds since start, CPU seconds of the tree so far))."""
@@ -81,10 +98,7 @@ def watch(command: list[str], every: float = 0.5) -> tuple[float, collections.Co
     try:
         while True:
             done = proc.poll() is not None
-            for pid in _session(proc.pid):
-                where = _process_name(pid, proc.pid)
-                for tid, (name, ticks) in _threads(pid).items():
-                    last[pid, tid] = (f"{where} | {name}", ticks)
+            sample(proc.pid, last)
             timeline.append((time.perf_counter() - start, sum(t for _, t in last.values()) / TICK))
             if done:
                 break
@@ -93,10 +107,7 @@ def watch(command: list[str], every: float = 0.5) -> tuple[float, collections.Co
         os.killpg(proc.pid, signal.SIGINT)
         proc.wait()
         raise
-    cpu: collections.Counter = collections.Counter()
-    for label, ticks in last.values():
-        cpu[label] += ticks / TICK
-    return time.perf_counter() - start, cpu, timeline
+    return time.perf_counter() - start, totals(last), timeline
 
 
 def main(argv=None) -> int:

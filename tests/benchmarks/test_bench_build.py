@@ -38,3 +38,23 @@ def test_queries_on_an_existing_store_time_every_canned_query_without_building(t
     assert f"measured on the 5-report store in {out}" in " ".join(table)
     targets = dict(bench.sections)["Targets"]
     assert len(targets) == 3 and "every canned query under 1 s" in targets[2]    # only what was measured
+
+
+def test_a_build_s_cpu_is_told_apart_by_process_and_thread(tmp_path):
+    spin = "import time\nt = time.process_time()\nwhile time.process_time() - t < {s}: pass\n"
+    child = spin.format(s=0.8)
+    run = measure([sys.executable, "-c", f"import subprocess, sys\n"
+                   f"p = subprocess.Popen([sys.executable, '-c', {child!r}])\n" + spin.format(s=0.4) + "p.wait()\n"],
+                  60, tmp_path)
+    assert run.ok
+    compaction, own, workers, other = run.cpu_parts()
+    assert compaction == 0 and workers == 0
+    assert 0.25 <= own <= 0.8 and 0.5 <= other <= 1.0, run.cpu
+
+
+def test_cpu_parts_sorts_threads_into_compaction_the_build_and_the_workers():
+    from benchmarks.bench_build import Run
+
+    run = Run(1.0, 0.0, 0, cpu={"command | rocksdb:low": 5.0, "command | rocksdb:high": 1.0, "command | kg": 3.0,
+                                "forkserver and its workers | python3.11": 7.0, "? | python3.11": 0.5})
+    assert run.cpu_parts() == (6.0, 3.0, 7.0, 0.5)
