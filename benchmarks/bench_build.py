@@ -90,18 +90,18 @@ class Run:
         compaction = own = workers = other = 0.0
         for label, seconds in self.cpu.items():
             where, thread = label.split(" | ", 1)
-            if where == "command" and thread.startswith("rocksdb"):
+            if where == cpu_threads.COMMAND and thread.startswith("rocksdb"):
                 compaction += seconds
-            elif where == "command":
+            elif where == cpu_threads.COMMAND:
                 own += seconds
-            elif where.startswith("forkserver"):
+            elif where == cpu_threads.WORKERS:
                 workers += seconds
             else:
                 other += seconds
         return compaction, own, workers, other
 
 
-def session_rss_mb(session: int) -> tuple[float, float]:
+def session_rss_mb(session: int, pids: Optional[list[int]] = None) -> tuple[float, float]:
     """Memory of every process in a session (a command and all it started), in MB: their
     resident memory now, summed, and the largest high-water mark (VmHWM) among them.
 
@@ -111,11 +111,10 @@ def session_rss_mb(session: int) -> tuple[float, float]:
     checks at 50,000 reports) reported 3,542 MB.
     """
     total, largest = 0, 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+    for pid in cpu_threads.session_pids(session) if pids is None else pids:
+        stat = Path(f"/proc/{pid}/stat")
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
-            if int(fields[3]) != session:                   # field 6 of stat: the session id
-                continue
             total += int(fields[21]) * os.sysconf("SC_PAGE_SIZE")   # field 24: resident pages
             status = (stat.parent / "status").read_text()
         except (OSError, IndexError, ValueError):
@@ -144,9 +143,10 @@ def measure(cmd: list[str], timeout: float, log_dir: Path) -> Run:
             if pid:
                 break
             if time.perf_counter() >= next_sample:       # workers are not the command's waited-for children
-                now, hwm = session_rss_mb(proc.pid)
+                pids = cpu_threads.session_pids(proc.pid)   # one scan of /proc for both readings
+                now, hwm = session_rss_mb(proc.pid, pids)
                 tree, largest = max(tree, now), max(largest, hwm)
-                cpu_threads.sample(proc.pid, threads)
+                cpu_threads.sample(proc.pid, threads, pids)
                 next_sample = time.perf_counter() + 0.25
             if time.perf_counter() > deadline:
                 os.killpg(proc.pid, signal.SIGKILL)

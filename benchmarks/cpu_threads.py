@@ -26,9 +26,9 @@ from pathlib import Path
 TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
-def _session(session: int) -> list[int]:
-    """The processes of a session: the command (its leader) and everything it started
-    (as ``bench_build.session_rss_mb`` finds them)."""
+def session_pids(session: int) -> list[int]:
+    """The processes of a session: its leader (the command, started with
+    ``start_new_session``) and everything it started."""
     out = []
     for d in os.listdir("/proc"):
         if d.isdigit():
@@ -40,15 +40,19 @@ def _session(session: int) -> list[int]:
     return out
 
 
+COMMAND = "command"                         # the process label of the session's leader
+WORKERS = "forkserver and its workers"      # kg build's extraction workers (and the forkserver)
+
+
 def _process_name(pid: int, root: int) -> str:
     if pid == root:
-        return "command"
+        return COMMAND
     try:
         cmd = Path(f"/proc/{pid}/cmdline").read_text().replace("\0", " ")
     except OSError:
         return "?"
     if "forkserver" in cmd:
-        return "forkserver and its workers"
+        return WORKERS
     if "resource_tracker" in cmd:
         return "multiprocessing resource tracker"
     return cmd[:50] or "?"
@@ -71,10 +75,10 @@ def _threads(pid: int) -> dict[int, tuple[str, int]]:
     return out
 
 
-def sample(leader: int, last: dict) -> None:
-    """Read the CPU ticks of every thread in ``leader``'s session into ``last``,
-    ``(pid, tid) -> ("process | thread", ticks)``; a thread gone keeps its last reading."""
-    for pid in _session(leader):
+def sample(leader: int, last: dict, pids: list[int] | None = None) -> None:
+    """Read the CPU ticks of every thread in ``leader``'s session (``pids``, if known) into
+    ``last``, ``(pid, tid) -> ("process | thread", ticks)``; a thread gone keeps its last reading."""
+    for pid in session_pids(leader) if pids is None else pids:
         where = _process_name(pid, leader)
         for tid, (name, ticks) in _threads(pid).items():
             last[pid, tid] = (f"{where} | {name}", ticks)
