@@ -484,7 +484,8 @@ def render(x: Explanation, limit: int = 25):
     if x.reports:
         branch = root.add(Text(f"报告 reports ({len(x.reports)})", style="bold"))
         for r in x.reports:
-            branch.add(Text.assemble((r.source_file, "green"), f" · {r.year}年 · " if r.year else " · ", r.title))
+            rest = " · ".join(filter(None, [f"{r.year}年" if r.year else "", r.title]))
+            branch.add(Text.assemble((r.source_file, "green"), f" · {rest}" if rest else ""))
     by_predicate: dict[tuple[str, bool], list[Fact]] = defaultdict(list)
     for f in x.facts:
         by_predicate[(f.predicate_label, f.incoming)].append(f)

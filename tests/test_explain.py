@@ -145,3 +145,14 @@ def test_render_is_a_readable_tree(store):
     console.print(render(x, limit=2))
     short = console.export_text()
     assert "… 另有 18 条未列出 / 18 more (--limit 0 lists all)" in short and len(short) < len(text)
+
+
+def test_a_report_without_a_title_is_listed_without_an_empty_field(store):
+    x = explain(store, one(store, "加勤乡"))
+    (report,) = x.reports
+    assert report.title == "" and report.year
+    console = Console(record=True, width=200)
+    console.print(render(x))
+    lines = [l.rstrip() for l in console.export_text().splitlines() if report.source_file in l]
+    assert lines[0].endswith(f"{report.source_file} · {report.year}年"), lines[0]
+    assert not [l for l in lines if l.endswith("·")]
