@@ -61,3 +61,26 @@ def test_a_graph_in_memory_is_read_in_this_process(seeds, tmp_path, monkeypatch)
     monkeypatch.setattr(evidence, "PROCESS_REPORTS", 1)
     monkeypatch.setattr(evidence.subprocess, "Popen", None)          # would fail if called
     assert read_corpus(tmp_path, views=False) == expected
+
+
+@pytest.mark.parametrize("damage", ["short", "altered"])
+def test_damaged_rows_from_the_process_are_caught_and_read_here(seeds, monkeypatch, capfd, damage):
+    """The stream arrives short, or as many bytes as were sent but not the same ones: caught by
+    the length and the digest, never unpickled into wrong rows."""
+    here = read_corpus(seeds, views=False)
+    script = ("import io, sys, kg.analysis.evidence as e\n"
+              "buf = io.BytesIO(); e.write_framed(buf, [('implements', 's', 'o', 'q', 'r', None)])\n"
+              "data = bytearray(buf.getvalue())\n"
+              + ("del data[-7]\n" if damage == "short" else "data[-7] ^= 1\n")
+              + "sys.stdout.buffer.write(bytes(data))\n")
+
+    class Damaging(subprocess.Popen):
+        def __init__(self, args, **kw):
+            super().__init__([sys.executable, "-c", script], **kw)
+
+    monkeypatch.setattr(evidence, "PROCESS_REPORTS", 1)
+    monkeypatch.setattr(evidence.subprocess, "Popen", Damaging)
+    assert read_corpus(seeds, views=False) == here
+    err = capfd.readouterr().err
+    assert "reading it here instead" in err
+    assert ("bytes of" if damage == "short" else "are not the ones it sent") in err
