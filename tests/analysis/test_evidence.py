@@ -68,8 +68,8 @@ def test_damaged_rows_from_the_process_are_caught_and_read_here(seeds, monkeypat
     """The stream arrives short, or as many bytes as were sent but not the same ones: caught by
     the length and the digest, never unpickled into wrong rows."""
     here = read_corpus(seeds, views=False)
-    script = ("import io, sys, kg.analysis.evidence as e\n"
-              "buf = io.BytesIO(); e.write_framed(buf, [('implements', 's', 'o', 'q', 'r', None)])\n"
+    script = ("import io, sys, kg.query as q\n"
+              "buf = io.BytesIO(); q.send(buf, [('implements', 's', 'o', 'q', 'r', None)])\n"
               "data = bytearray(buf.getvalue())\n"
               + ("del data[-7]\n" if damage == "short" else "data[-7] ^= 1\n")
               + "sys.stdout.buffer.write(bytes(data))\n")
@@ -83,4 +83,4 @@ def test_damaged_rows_from_the_process_are_caught_and_read_here(seeds, monkeypat
     assert read_corpus(seeds, views=False) == here
     err = capfd.readouterr().err
     assert "reading it here instead" in err
-    assert ("bytes of" if damage == "short" else "are not the ones it sent") in err
+    assert ("bytes of a message" if damage == "short" else "are not the ones sent") in err
